@@ -1,0 +1,7 @@
+/**
+ * plan: ImagePlan, the typed IR between config frontends and the build backend, and its
+ * small helpers (platforms, image paths). Plain readonly data, no I/O. Imports only core.
+ */
+export * from './image-plan.js';
+export * from './platform.js';
+export * from './paths.js';
