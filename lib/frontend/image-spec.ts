@@ -1,0 +1,120 @@
+/**
+ * ImageSpec: the image config as a TypeScript object, with the same keys as the YAML file.
+ * Written by hand for readable types; config-schema.ts is checked against it at compile time.
+ */
+
+/** SourceSpec says where an input's source code lives; it needs git or url. */
+export interface SourceSpec {
+  /** URL of the git repository. */
+  readonly git?: string;
+  /** Tag, branch or commit within `git`. */
+  readonly ref?: string;
+  /** URL of a source archive or web page. */
+  readonly url?: string;
+}
+
+/** GlobFileSpec copies host files matched by fast-glob patterns (relative to the config's directory). */
+export interface GlobFileSpec {
+  readonly src: string | readonly string[];
+  /** Absolute path; a trailing `/` makes it a directory, otherwise the pattern must match one file. */
+  readonly dest: string;
+  /** Octal digits, e.g. `"0644"`. */
+  readonly mode?: string;
+  /** `uid:gid`, `uid`, `user` or `user:group`. */
+  readonly owner?: string;
+  readonly source?: SourceSpec;
+}
+
+/** InlineFileSpec is a file whose text is given in `content`. */
+export interface InlineFileSpec {
+  readonly content: string;
+  readonly dest: string;
+  readonly mode?: string;
+  readonly owner?: string;
+  readonly source?: SourceSpec;
+}
+
+/** TarballFileSpec unpacks a tar archive from a host path or an http(s) URL below `dest`. */
+export interface TarballFileSpec {
+  readonly tarball: string;
+  /** 64 lower-case hex digits, optionally prefixed `sha256:`; required for URLs. */
+  readonly sha256?: string;
+  readonly dest: string;
+  /** Leading path components to drop, like `tar --strip-components`. */
+  readonly strip?: number;
+  readonly owner?: string;
+  readonly source?: SourceSpec;
+}
+
+/** SymlinkFileSpec creates a symbolic link at `dest` pointing to `symlink`. */
+export interface SymlinkFileSpec {
+  readonly symlink: string;
+  readonly dest: string;
+  readonly owner?: string;
+  readonly source?: SourceSpec;
+}
+
+/** DirFileSpec creates an empty directory at `dir`. */
+export interface DirFileSpec {
+  readonly dir: string;
+  readonly mode?: string;
+  readonly owner?: string;
+  readonly source?: SourceSpec;
+}
+
+/** FileSpec is one `files:` item; exactly one of src, content, tarball, symlink, dir. */
+export type FileSpec = GlobFileSpec | InlineFileSpec | TarballFileSpec | SymlinkFileSpec | DirFileSpec;
+
+/** UserSpec declares a user account (not root). */
+export interface UserSpec {
+  readonly name: string;
+  readonly uid: number;
+  /** Primary group id; default `uid`. */
+  readonly gid?: number;
+  /** Default `/`. */
+  readonly home?: string;
+  /** Default `/sbin/nologin`. */
+  readonly shell?: string;
+  /** Default empty. */
+  readonly gecos?: string;
+  /** Supplementary group names, each declared under `groups`. */
+  readonly groups?: readonly string[];
+}
+
+/** GroupSpec declares a group (not root). */
+export interface GroupSpec {
+  readonly name: string;
+  readonly gid: number;
+  /** Declared user names. */
+  readonly members?: readonly string[];
+}
+
+/** RuntimeConfigSpec is the `config:` section: how the container runs. */
+export interface RuntimeConfigSpec {
+  /** A declared user name (optionally `name:group`), `uid` or `uid:gid`. */
+  readonly user?: string;
+  readonly entrypoint?: readonly string[];
+  readonly cmd?: readonly string[];
+  /** Environment variables, in order. */
+  readonly env?: Readonly<Record<string, string>>;
+  readonly workdir?: string;
+  /** `8080`, `"8080/tcp"`, `"53/udp"`, `"132/sctp"`. */
+  readonly ports?: readonly (string | number)[];
+  readonly volumes?: readonly string[];
+  readonly labels?: Readonly<Record<string, string>>;
+  /** `SIGTERM`-style name or a number from 1 to 64, as a string. */
+  readonly 'stop-signal'?: string;
+}
+
+/** ImageSpec is a whole image config, as written in YAML or passed from TypeScript. */
+export interface ImageSpec {
+  /** `os/arch[/variant]`; default `["linux/amd64"]`. */
+  readonly platforms?: readonly string[];
+  readonly base?: 'scratch';
+  readonly compression?: 'gzip' | 'zstd' | 'none';
+  readonly files?: readonly FileSpec[];
+  readonly users?: readonly UserSpec[];
+  readonly groups?: readonly GroupSpec[];
+  readonly annotations?: Readonly<Record<string, string>>;
+  readonly config?: RuntimeConfigSpec;
+}

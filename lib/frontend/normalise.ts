@@ -1,0 +1,40 @@
+/**
+ * Normalisation: a validated ImageSpec made into an ImagePlan, with defaults filled in,
+ * names resolved to ids and image paths normalised.
+ */
+import { parsePlatform, type ImagePlan, type Platform } from '../plan/index.js';
+import { configSchema } from './config-schema.js';
+import type { ImageSpec } from './image-spec.js';
+import type { Locator } from './locate.js';
+import { normaliseAccounts } from './normalise-accounts.js';
+import { normaliseFiles } from './normalise-files.js';
+import { normaliseRuntime } from './normalise-runtime.js';
+
+/** DEFAULT_PLATFORMS is what a config without `platforms:` builds for. */
+export const DEFAULT_PLATFORMS: readonly string[] = ['linux/amd64'];
+
+/**
+ * planFromValue validates `value` (a parsed YAML document or a TypeScript object) against
+ * the config schema and normalises it into an ImagePlan. `baseDir` is the absolute host
+ * directory relative inputs are resolved against; problems are reported through `loc`.
+ */
+export function planFromValue(value: unknown, baseDir: string, loc: Locator): ImagePlan {
+  const spec = configSchema.validate(value, [], loc.report);
+  return normaliseSpec(spec, baseDir, loc);
+}
+
+/** normaliseSpec makes an already validated ImageSpec into an ImagePlan. */
+export function normaliseSpec(spec: ImageSpec, baseDir: string, loc: Locator): ImagePlan {
+  const accounts = normaliseAccounts(spec, loc);
+  const platforms: Platform[] = (spec.platforms ?? DEFAULT_PLATFORMS).map((p) => parsePlatform(p)!);
+  return {
+    platforms,
+    base: { kind: 'scratch' },
+    contents: normaliseFiles(spec.files ?? [], baseDir, accounts, loc),
+    users: accounts.users,
+    groups: accounts.groups,
+    config: normaliseRuntime(spec.config, accounts),
+    annotations: Object.fromEntries(Object.entries(spec.annotations ?? {})),
+    compression: spec.compression ?? 'gzip',
+  };
+}

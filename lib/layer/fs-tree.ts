@@ -1,0 +1,149 @@
+/**
+ * FsTree: the image's filesystem as one tree, merged from every input before any layer is
+ * written, so that conflicts are found up front and every layer agrees on directory metadata.
+ *
+ * Rules: a path written twice must be written identically (same type, metadata and, for
+ * files, the same content digest), else ERR_LAYER_PATH_CONFLICT naming both origins;
+ * directories created implicitly (as parents) yield to explicit ones; nothing may be placed
+ * below a file or a symlink.
+ */
+import { posix } from 'node:path';
+import { SlipwayError } from '../core/index.js';
+import { comparePaths, type LayerEntry } from './layer-entry.js';
+
+/** TreeInput is a LayerEntry with where it came from and which layer it belongs to. */
+export interface TreeInput extends LayerEntry {
+  /** Index of the layer this entry goes into, base first. */
+  readonly layer: number;
+  /** Who declared the entry, as shown in errors: `files[2] (app/main.js)`. */
+  readonly origin: string;
+  /** digest returns an identity of a file's content (e.g. its sha256), asked only on a collision. */
+  readonly digest?: () => Promise<string>;
+}
+
+interface TreeNode extends TreeInput {
+  readonly implicit: boolean;
+}
+
+/** IMPLICIT_DIR is the metadata of a parent directory nobody declared. */
+const IMPLICIT_DIR = { type: 'directory', mode: 0o755, uid: 0, gid: 0, size: 0 } as const;
+
+/** FsTree merges inputs into one tree and hands out each layer's entries in order. */
+export class FsTree {
+  readonly #nodes = new Map<string, TreeNode>();
+
+  /** size is the number of paths in the tree, implicit directories included. */
+  get size(): number {
+    return this.#nodes.size;
+  }
+
+  /** get returns the entry at `path`, if any. */
+  get(path: string): LayerEntry | undefined {
+    return this.#nodes.get(path);
+  }
+
+  /** add merges one entry; it throws ERR_LAYER_PATH_CONFLICT when it disagrees with what is there. */
+  async add(input: TreeInput): Promise<void> {
+    if (input.path === '/' ) {
+      throw new SlipwayError('ERR_LAYER_UNSAFE_PATH', `${input.origin}: cannot write the image root "/" itself`);
+    }
+    this.#addParents(input);
+    const existing = this.#nodes.get(input.path);
+    if (!existing || (existing.implicit && input.type === 'directory')) {
+      this.#nodes.set(input.path, { ...input, implicit: false });
+      return;
+    }
+    if (existing.implicit) throw conflict(input.path, existing, input, `a directory (parent of other entries) vs a ${input.type}`);
+    await checkSame(existing, input);
+  }
+
+  #addParents(input: TreeInput): void {
+    const missing: string[] = [];
+    for (let dir = posix.dirname(input.path); dir !== '/'; dir = posix.dirname(dir)) {
+      const node = this.#nodes.get(dir);
+      if (node) {
+        if (node.type !== 'directory') {
+          throw new SlipwayError('ERR_LAYER_PATH_CONFLICT', `${input.path}: ${input.origin} puts it below ${dir}, which ${node.origin} made a ${node.type}`, {
+            hint: node.type === 'symlink' ? `write to the link's target instead of through ${dir}` : 'remove one of the two entries',
+          });
+        }
+        break;
+      }
+      missing.push(dir);
+    }
+    for (const dir of missing) this.#nodes.set(dir, { ...IMPLICIT_DIR, path: dir, layer: input.layer, origin: `parent of ${input.origin}`, implicit: true });
+  }
+
+  /**
+   * layerEntries lists layer `layer`'s entries in path order, each preceded by its parent
+   * directories (with the tree's metadata). Hard links come after the file they name: when a
+   * link sorts before its target, the two swap roles, which is the same filesystem.
+   */
+  layerEntries(layer: number): LayerEntry[] {
+    const paths = new Set<string>();
+    for (const node of this.#nodes.values()) {
+      // Implicit directories appear only as parents of what the layer holds.
+      if (node.layer !== layer || node.implicit) continue;
+      paths.add(node.path);
+      for (let dir = posix.dirname(node.path); dir !== '/'; dir = posix.dirname(dir)) paths.add(dir);
+    }
+    const sorted = [...paths].sort(comparePaths).map((p) => stripTreeFields(this.#nodes.get(p)!));
+    return orderHardLinks(sorted, layer, this.#nodes);
+  }
+
+  /** addIfAbsent adds a directory only where nothing but an implicit parent is (e.g. a user's home). */
+  addIfAbsent(input: TreeInput): void {
+    const existing = this.#nodes.get(input.path);
+    if (existing && !existing.implicit) return;
+    this.#addParents(input);
+    this.#nodes.set(input.path, { ...input, implicit: false });
+  }
+
+  /** layers is the sorted list of layer indices that have at least one entry. */
+  layers(): number[] {
+    return [...new Set([...this.#nodes.values()].filter((n) => !n.implicit).map((n) => n.layer))].sort((a, b) => a - b);
+  }
+}
+
+function stripTreeFields(node: TreeNode): LayerEntry {
+  const { layer: _l, origin: _o, digest: _d, implicit: _i, ...entry } = node;
+  return entry;
+}
+
+function orderHardLinks(entries: LayerEntry[], layer: number, nodes: Map<string, TreeNode>): LayerEntry[] {
+  const position = new Map(entries.map((e, i) => [e.path, i]));
+  const out = [...entries];
+  for (const [i, e] of entries.entries()) {
+    if (e.type !== 'hardlink') continue;
+    const target = nodes.get(e.linkname!);
+    if (!target || target.type !== 'file' || target.layer !== layer) {
+      const node = nodes.get(e.path)!;
+      throw new SlipwayError('ERR_INPUT_MALFORMED', `${e.path}: hard link from ${node.origin} names ${e.linkname}, which is not a regular file in the same layer`);
+    }
+    const j = position.get(target.path)!;
+    if (j < i) continue;
+    // The link sorts first: it becomes the file, the target becomes a link to it.
+    out[i] = { ...stripTreeFields(target), path: e.path };
+    out[j] = { ...e, path: target.path, linkname: e.path };
+    position.set(target.path, i);
+  }
+  return out;
+}
+
+async function checkSame(a: TreeNode, b: TreeInput): Promise<void> {
+  if (a.type !== b.type) throw conflict(b.path, a, b, `a ${a.type} vs a ${b.type}`);
+  const meta = (e: LayerEntry) => `mode ${(e.mode & 0o7777).toString(8).padStart(4, '0')}, owner ${e.uid}:${e.gid}`;
+  if ((a.mode & 0o7777) !== (b.mode & 0o7777) || a.uid !== b.uid || a.gid !== b.gid) throw conflict(b.path, a, b, `${meta(a)} vs ${meta(b)}`);
+  if (a.linkname !== b.linkname) throw conflict(b.path, a, b, `link to ${a.linkname} vs link to ${b.linkname}`);
+  if (a.type === 'file') {
+    if (a.size !== b.size) throw conflict(b.path, a, b, `${a.size} vs ${b.size} bytes`);
+    const [da, db] = await Promise.all([a.digest?.(), b.digest?.()]);
+    if (da === undefined || db === undefined || da !== db) throw conflict(b.path, a, b, 'different content');
+  }
+}
+
+function conflict(path: string, a: TreeInput, b: TreeInput, what: string): SlipwayError {
+  return new SlipwayError('ERR_LAYER_PATH_CONFLICT', `${path}: written by ${a.origin} and by ${b.origin} with ${what}`, {
+    hint: 'make the two entries identical, or remove one of them',
+  });
+}
