@@ -1,0 +1,16 @@
+/**
+ * `npm run bench -- NAME`: runs one side-by-side benchmark. Benchmarks are never part of
+ * `npm test`; they print medians and ratios against a peer measured in the same run.
+ */
+import { runGzipBench } from './gzip.js';
+
+const benches: Record<string, () => Promise<void>> = {
+  gzip: () => runGzipBench(),
+};
+
+const names = process.argv.slice(2);
+if (names.length === 0 || names.some((n) => !(n in benches))) {
+  console.error(`usage: npm run bench -- ${Object.keys(benches).join('|')}`);
+  process.exit(2);
+}
+for (const n of names) await benches[n]!();

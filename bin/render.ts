@@ -1,0 +1,63 @@
+/**
+ * Text renderings of library results for the terminal. JSON output (`--json`) is the
+ * result object itself and needs none of this.
+ */
+import type { BuildResult, ImageReport } from '../lib/index.js';
+
+function humanSize(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB'];
+  let n = bytes;
+  let u = 0;
+  while (n >= 1024 && u < units.length - 1) {
+    n /= 1024;
+    u++;
+  }
+  return u === 0 ? `${bytes} B` : `${n.toFixed(1)} ${units[u]}`;
+}
+
+function platformName(p: { os: string; architecture: string; variant?: string }): string {
+  return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+}
+
+/** renderBuildResult shows where the image went, its digest, and each platform's layers. */
+export function renderBuildResult(r: BuildResult): string {
+  const lines = [`${r.destination}`, `digest: ${r.digest}`, `mediaType: ${r.mediaType}`];
+  for (const img of r.images) {
+    lines.push(`${img.platform}: manifest ${img.manifest.digest}`);
+    for (const l of img.layers) lines.push(`  layer ${l.digest} ${humanSize(l.size)}`);
+  }
+  for (const w of r.warnings) lines.push(`warning: ${w.message} (${w.code})`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** renderInspect shows manifests, layers with sizes and digests, config and history. */
+export function renderInspect(r: ImageReport): string {
+  const lines: string[] = [];
+  if (r.ref !== undefined) lines.push(`ref: ${r.ref}`);
+  if (r.root) lines.push(`digest: ${r.root.digest}`, `mediaType: ${r.root.mediaType}`);
+  if (r.refs.length > 1) lines.push(`refs here: ${r.refs.join(', ')}`);
+  for (const img of r.images) {
+    lines.push('', `${platformName(img.platform)}`);
+    if (img.manifestDescriptor) lines.push(`  manifest: ${img.manifestDescriptor.digest} (${img.manifestDescriptor.size} B)`);
+    lines.push(`  config:   ${img.configDescriptor.digest} (${img.configDescriptor.size} B)`);
+    const total = img.layers.reduce((n, l) => n + l.size, 0);
+    lines.push(`  layers:   ${img.layers.length}, ${humanSize(total)}`);
+    for (const l of img.layers) lines.push(`    ${l.digest}  ${humanSize(l.size).padStart(9)}  ${l.mediaType}`);
+    const c = img.config.config ?? {};
+    const show = (k: string, v: unknown) => v !== undefined && lines.push(`  ${k.padEnd(12)}${typeof v === 'string' ? v : JSON.stringify(v)}`);
+    show('user:', c.User);
+    show('entrypoint:', c.Entrypoint);
+    show('cmd:', c.Cmd);
+    show('env:', c.Env);
+    show('workdir:', c.WorkingDir);
+    show('ports:', c.ExposedPorts && Object.keys(c.ExposedPorts));
+    show('volumes:', c.Volumes && Object.keys(c.Volumes));
+    show('labels:', c.Labels);
+    show('stopsignal:', c.StopSignal);
+    if (img.config.history?.length) {
+      lines.push('  history:');
+      for (const h of img.config.history) lines.push(`    ${h.created ?? ''}  ${h.created_by ?? ''}${h.empty_layer ? ' (no layer)' : ''}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

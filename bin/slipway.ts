@@ -1,0 +1,121 @@
+#!/usr/bin/env node
+/**
+ * The slipway command line: parses arguments, calls the library, renders the result.
+ * Exit codes: 0 success, 1 build failed, 2 usage or config error (docs/errors.md).
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { buildFromConfig, isSlipwayError, parseDestination, readOciImage, SlipwayError, type BuildProgress } from '../lib/index.js';
+import { renderBuildResult, renderInspect } from './render.js';
+
+const USAGE = `Usage:
+  slipway build CONFIG [--output DEST] [--platform P[,P...]] [--cache-dir DIR] [--json]
+  slipway inspect DEST [--json]
+  slipway --help | --version
+
+Commands:
+  build     Build the image described by CONFIG (a slipway YAML file).
+  inspect   Show manifests, layers, config and history of an image on disk.
+
+Options:
+  -o, --output DEST     oci:DIR[:REF] (default oci:./out), oci-archive:FILE[:REF],
+                        docker-archive:FILE[:NAME:TAG]
+  -p, --platform LIST   platforms to build instead of the config's, e.g. linux/amd64,linux/arm64
+      --cache-dir DIR   cache for downloads and layers (default: the user cache directory)
+      --json            print a JSON result (or error) on stdout instead of text
+  -h, --help            show this help
+  -v, --version         print the version
+
+Exit codes: 0 ok, 1 build failed, 2 usage or config error.
+`;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function usage(message: string): SlipwayError {
+  return new SlipwayError('ERR_USAGE', message, { hint: 'run `slipway --help` for usage' });
+}
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        output: { type: 'string', short: 'o' },
+        platform: { type: 'string', short: 'p', multiple: true },
+        'cache-dir': { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', short: 'v', default: false },
+      },
+    });
+  } catch (err) {
+    return fail(usage((err as Error).message), argv.includes('--json'));
+  }
+  const { values, positionals } = parsed;
+  const json = values.json ?? false;
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (values.version) {
+    process.stdout.write(`${version()}\n`);
+    return 0;
+  }
+  const [command, target, ...extra] = positionals;
+  try {
+    if (extra.length) throw usage(`unexpected argument ${JSON.stringify(extra[0])}`);
+    if (command === 'build') {
+      if (!target) throw usage('build needs a CONFIG file');
+      const platforms = (values.platform ?? []).flatMap((p) => p.split(',')).map((p) => p.trim()).filter(Boolean);
+      const result = await buildFromConfig(target, {
+        ...(values.output ? { output: values.output } : {}),
+        ...(platforms.length ? { platforms } : {}),
+        ...(values['cache-dir'] ? { cacheDir: values['cache-dir'] } : {}),
+        ...(!json && process.stderr.isTTY ? { onProgress: showProgress } : {}),
+      });
+      clearProgress();
+      process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : renderBuildResult(result));
+      return 0;
+    }
+    if (command === 'inspect') {
+      if (!target) throw usage('inspect needs a DEST, e.g. oci:./out');
+      const report = await readOciImage(parseDestination(target));
+      process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : renderInspect(report));
+      return 0;
+    }
+    throw usage(command ? `unknown command ${JSON.stringify(command)}` : 'no command given');
+  } catch (err) {
+    clearProgress();
+    return fail(err, json);
+  }
+}
+
+let progressShown = false;
+function showProgress(e: BuildProgress): void {
+  const text = e.phase === 'inputs' ? `reading inputs ${e.item}/${e.total}` : e.phase === 'layer' ? `layers ${e.done}/${e.total}` : `writing ${e.destination}`;
+  process.stderr.write(`\r\x1b[K${text}`);
+  progressShown = true;
+}
+function clearProgress(): void {
+  if (progressShown) process.stderr.write('\r\x1b[K');
+  progressShown = false;
+}
+
+function fail(err: unknown, json: boolean): number {
+  if (isSlipwayError(err)) {
+    if (json) process.stdout.write(`${JSON.stringify({ error: err.toJSON() }, null, 2)}\n`);
+    else process.stderr.write(`error: ${err.message}\n${err.hint ? `hint: ${err.hint}\n` : ''}(${err.code})\n`);
+    return err.exitCode;
+  }
+  const e = err as Error;
+  if (json) process.stdout.write(`${JSON.stringify({ error: { code: 'ERR_INTERNAL', message: e.message } }, null, 2)}\n`);
+  else process.stderr.write(`internal error: ${e.stack ?? e.message}\nPlease report this as a slipway bug.\n`);
+  return 1;
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,3 @@
+export function greet(mode) {
+  return `hello from slipway (${mode})`;
+}

@@ -1,0 +1,212 @@
+/**
+ * buildImage: the backend. ImagePlan → one filesystem tree → layers (compressed in
+ * parallel) → config and manifest per platform (+ index) → destination.
+ *
+ * Everything that can be wrong with the inputs is found before the destination is touched;
+ * the destination is written atomically by the oci writers.
+ */
+import { posix, resolve } from 'node:path';
+import type { Dispatcher } from 'undici';
+import { rfc3339, sourceDateEpoch, SlipwayError, type Descriptor, type Digest, type Layer, type Warning } from '../core/index.js';
+import { ContentStore, defaultCacheDir } from '../fetch/index.js';
+import { FsTree, writeLayer } from '../layer/index.js';
+import {
+  buildImage as buildOciImage,
+  buildImageConfig,
+  buildIndex,
+  formatDestination,
+  layerMediaType,
+  parseDestination,
+  rootBlob,
+  writeDockerArchive,
+  writeOciArchive,
+  writeOciLayout,
+  type Destination,
+  type HistoryJson,
+  type Image,
+  type ImageArtifact,
+} from '../oci/index.js';
+import { formatPlatform, parsePlatform, type ContentItem, type ImagePlan, type Platform } from '../plan/index.js';
+import { addAccounts, textFile } from './account-entries.js';
+import { globEntries } from './glob-source.js';
+import { runtimeConfigJson } from './runtime-config.js';
+import { tarballEntries } from './tarball-source.js';
+
+/** BuildProgress is reported as the build moves on. */
+export type BuildProgress =
+  | { readonly phase: 'inputs'; readonly item: number; readonly total: number }
+  | { readonly phase: 'layer'; readonly done: number; readonly total: number }
+  | { readonly phase: 'write'; readonly destination: string };
+
+/** BuildOptions say where the image goes and how the build reaches the outside. */
+export interface BuildOptions {
+  /** Destination, `oci:DIR[:REF]` and friends; default `oci:./out`. Relative paths are resolved against `cwd`. */
+  readonly output?: string | Destination;
+  /** Platforms to build instead of the plan's, e.g. `['linux/arm64']`. */
+  readonly platforms?: readonly string[];
+  /** Where downloads and layer blobs are kept; default {@link defaultCacheDir}. */
+  readonly cacheDir?: string;
+  /** Timestamp of every file and of the image, in seconds; default $SOURCE_DATE_EPOCH, else 0. */
+  readonly sourceDateEpoch?: number;
+  readonly cwd?: string;
+  readonly dispatcher?: Dispatcher;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (event: BuildProgress) => void;
+  readonly onWarning?: (warning: Warning) => void;
+}
+
+/** BuiltImage describes one platform's image in a BuildResult. */
+export interface BuiltImage {
+  readonly platform: string;
+  readonly manifest: Descriptor;
+  readonly config: Descriptor;
+  /** Layers, base first. */
+  readonly layers: readonly { readonly digest: Digest; readonly size: number; readonly diffId: Digest; readonly mediaType: string }[];
+}
+
+/** BuildResult is what a build made and where it put it. */
+export interface BuildResult {
+  /** Digest of the top object: the index for several platforms, else the manifest. */
+  readonly digest: Digest;
+  readonly mediaType: string;
+  /** Size in bytes of the top object. */
+  readonly size: number;
+  readonly destination: string;
+  readonly images: readonly BuiltImage[];
+  readonly warnings: readonly Warning[];
+}
+
+/** buildImage builds `plan` and writes it to `opts.output`. */
+export async function buildImage(plan: ImagePlan, opts: BuildOptions = {}): Promise<BuildResult> {
+  const cwd = opts.cwd ?? process.cwd();
+  const destination = resolveDestination(opts.output ?? 'oci:./out', cwd);
+  const platforms = selectPlatforms(plan, opts.platforms);
+  if (destination.transport === 'docker-archive' && platforms.length > 1) {
+    throw new SlipwayError('ERR_OUTPUT_DESTINATION', `${formatDestination(destination)}: a docker archive holds one platform, but ${platforms.length} are to be built`, {
+      hint: `choose one with --platform, e.g. --platform ${formatPlatform(platforms[0]!)}`,
+    });
+  }
+  const epoch = opts.sourceDateEpoch ?? sourceDateEpoch();
+  const store = new ContentStore(resolve(opts.cacheDir ?? defaultCacheDir(), 'blobs'));
+  const warnings: Warning[] = [];
+
+  const { tree, layerHistory } = await collectTree(plan, store, opts);
+  const layers = await writeLayers(tree, layerHistory.length, plan, store, epoch, opts);
+  const created = rfc3339(epoch);
+  const history: HistoryJson[] = layerHistory.map((created_by) => ({ created, created_by }));
+  const images: Image[] = platforms.map((platform) => {
+    const config = buildImageConfig({ platform, created, runtime: runtimeConfigJson(plan.config), layers, history });
+    return buildOciImage(config, layers, plan.annotations);
+  });
+  const artifact: ImageArtifact = images.length > 1 ? { index: buildIndex(images, plan.annotations), images } : { images };
+
+  opts.onProgress?.({ phase: 'write', destination: formatDestination(destination) });
+  await writeDestination(destination, artifact, epoch, opts.signal);
+  const root = rootBlob(artifact);
+  return {
+    digest: root.descriptor.digest,
+    mediaType: root.descriptor.mediaType,
+    size: root.descriptor.size,
+    destination: formatDestination(destination),
+    images: images.map((img, i) => ({
+      platform: formatPlatform(platforms[i]!),
+      manifest: img.manifest.descriptor,
+      config: img.config.descriptor,
+      layers: img.layers.map((l) => ({ digest: l.descriptor.digest, size: l.descriptor.size, diffId: l.diffId, mediaType: l.descriptor.mediaType })),
+    })),
+    warnings,
+  };
+}
+
+function resolveDestination(output: string | Destination, cwd: string): Destination {
+  const d = typeof output === 'string' ? parseDestination(output) : output;
+  return { ...d, path: resolve(cwd, d.path) };
+}
+
+function selectPlatforms(plan: ImagePlan, names: readonly string[] | undefined): Platform[] {
+  if (!names || names.length === 0) return [...plan.platforms];
+  return names.map((name) => {
+    const p = parsePlatform(name);
+    if (!p) throw new SlipwayError('ERR_USAGE', `--platform ${name}: unknown platform`, { hint: 'use os/arch[/variant], e.g. linux/amd64 or linux/arm/v7' });
+    return p;
+  });
+}
+
+/**
+ * collectTree merges every input into one tree. Each tarball gets a layer of its own (in
+ * declaration order, base first); everything else shares the top layer, so that changing
+ * application files leaves the tarball layers as they were.
+ */
+async function collectTree(plan: ImagePlan, store: ContentStore, opts: BuildOptions): Promise<{ tree: FsTree; layerHistory: string[] }> {
+  const tree = new FsTree();
+  const tarballs = plan.contents.filter((c) => c.kind === 'tarball');
+  const topLayer = tarballs.length;
+  const shownBase = plan.file ? posix.dirname(plan.file) : opts.cwd ?? process.cwd();
+  const layerHistory = tarballs.map((t) => `slipway: tarball ${shownInput(t, shownBase)} -> ${t.dest}`);
+  let tarballLayer = 0;
+  for (const [i, item] of plan.contents.entries()) {
+    opts.signal?.throwIfAborted();
+    opts.onProgress?.({ phase: 'inputs', item: i + 1, total: plan.contents.length });
+    const layer = item.kind === 'tarball' ? tarballLayer++ : topLayer;
+    for (const input of await itemEntries(item, layer, store, shownBase, opts)) await tree.add(input);
+  }
+  await addAccounts(tree, plan, topLayer);
+  if (tree.layers().includes(topLayer)) layerHistory.push(`slipway: files (${plan.contents.length - tarballs.length} config entries${plan.users.length ? ', users' : ''})`);
+  return { tree, layerHistory };
+}
+
+async function itemEntries(item: ContentItem, layer: number, store: ContentStore, shownBase: string, opts: BuildOptions) {
+  const origin = item.at.keyPath ?? item.kind;
+  switch (item.kind) {
+    case 'glob':
+      return globEntries(item, layer, opts.signal ? { signal: opts.signal } : {});
+    case 'tarball':
+      return tarballEntries(item, layer, { store, shownRelativeTo: shownBase, ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+    case 'inline':
+      return [textFile(item.dest, item.content, layer, origin, item.mode, item.owner)];
+    case 'directory':
+      return [{ path: item.dest, type: 'directory' as const, mode: item.mode, ...item.owner, size: 0, layer, origin }];
+    case 'symlink':
+      return [{ path: item.dest, type: 'symlink' as const, mode: 0o777, ...item.owner, size: 0, linkname: item.target, layer, origin }];
+  }
+}
+
+function shownInput(item: Extract<ContentItem, { kind: 'tarball' }>, base: string): string {
+  return 'url' in item.location ? item.location.url : posix.relative(base, item.location.path);
+}
+
+async function writeLayers(tree: FsTree, count: number, plan: ImagePlan, store: ContentStore, epoch: number, opts: BuildOptions): Promise<Layer[]> {
+  const present = tree.layers();
+  let done = 0;
+  // All layers at once: compression runs in the worker pool, one per core.
+  const layers = await Promise.all(
+    present.map(async (index) => {
+      const layer = await writeLayer(tree.layerEntries(index), {
+        compression: plan.compression,
+        mediaType: layerMediaType(plan.compression),
+        blobsDir: store.root,
+        mtime: epoch,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+      opts.onProgress?.({ phase: 'layer', done: ++done, total: present.length });
+      return layer;
+    }),
+  );
+  if (present.length !== count) throw new SlipwayError('ERR_INTERNAL', `expected ${count} layers, made ${present.length}`);
+  return layers;
+}
+
+async function writeDestination(d: Destination, artifact: ImageArtifact, epoch: number, signal: AbortSignal | undefined): Promise<void> {
+  const o = { ...(signal ? { signal } : {}), mtime: epoch };
+  switch (d.transport) {
+    case 'oci':
+      await writeOciLayout(d.path, d.ref ?? 'latest', artifact, o);
+      return;
+    case 'oci-archive':
+      await writeOciArchive(d.path, d.ref ?? 'latest', artifact, o);
+      return;
+    case 'docker-archive':
+      await writeDockerArchive(d.path, d.ref, artifact.images[0]!, o);
+      return;
+  }
+}

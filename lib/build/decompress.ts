@@ -1,0 +1,65 @@
+/**
+ * Decompression of input archives by their magic bytes: gzip (node:zlib), zstd (fzstd),
+ * or none. Decompressed output is the same on every platform whichever implementation runs.
+ */
+import { open } from 'node:fs/promises';
+import { PassThrough, Transform, type TransformCallback } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { Decompress } from 'fzstd';
+
+/** ArchiveCompression is what {@link sniffCompression} can tell. */
+export type ArchiveCompression = 'gzip' | 'zstd' | 'xz' | 'bzip2' | 'none';
+
+/** sniffCompression reads the first bytes of the file at `path` and names its compression. */
+export async function sniffCompression(path: string): Promise<ArchiveCompression> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(6);
+    const { bytesRead } = await fh.read(buf, 0, 6, 0);
+    return compressionOf(buf.subarray(0, bytesRead));
+  } finally {
+    await fh.close();
+  }
+}
+
+/** compressionOf names the compression whose magic number starts `head`. */
+export function compressionOf(head: Uint8Array): ArchiveCompression {
+  const starts = (...magic: number[]) => magic.every((b, i) => head[i] === b);
+  if (starts(0x1f, 0x8b)) return 'gzip';
+  if (starts(0x28, 0xb5, 0x2f, 0xfd)) return 'zstd';
+  if (starts(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00)) return 'xz';
+  if (starts(0x42, 0x5a, 0x68)) return 'bzip2';
+  return 'none';
+}
+
+/** openDecompressor returns a Transform that decompresses `kind` (xz and bzip2 are not supported yet). */
+export function openDecompressor(kind: Exclude<ArchiveCompression, 'xz' | 'bzip2'>): Transform {
+  if (kind === 'gzip') return createGunzip();
+  if (kind === 'zstd') return new ZstdDecompressStream();
+  return new PassThrough();
+}
+
+/** ZstdDecompressStream wraps fzstd's streaming decoder as a Transform. */
+class ZstdDecompressStream extends Transform {
+  readonly #decoder = new Decompress((data) => {
+    this.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+  });
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    try {
+      this.#decoder.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      cb();
+    } catch (err) {
+      cb(err as Error);
+    }
+  }
+
+  override _flush(cb: TransformCallback): void {
+    try {
+      this.#decoder.push(new Uint8Array(0), true);
+      cb();
+    } catch (err) {
+      cb(err as Error);
+    }
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * tarballEntries: the entries of a `tarball:` item, rebased below its dest, as tree inputs.
+ *
+ * The tarball (local, or downloaded into the content store) is checked against its sha256
+ * while it is read; file bodies are spooled into the content store by digest so that the
+ * layer writer can read them again in path order. Names with `..`, links that climb out
+ * through `..`, and device nodes are refused.
+ */
+import { createReadStream } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { posix } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import tar from 'tar-stream';
+import { ConfigError, MAX_TAR_ENTRIES, SlipwayError, VerifyStream, parseDigest, type Digest } from '../core/index.js';
+import { downloadToStore, redactUrl, type ContentStore } from '../fetch/index.js';
+import type { EntryType, TreeInput } from '../layer/index.js';
+import type { TarballItem } from '../plan/index.js';
+import { openDecompressor, sniffCompression } from './decompress.js';
+import type { Dispatcher } from 'undici';
+
+/** TarballSourceOptions give the store for bodies and the transport for URLs. */
+export interface TarballSourceOptions {
+  readonly store: ContentStore;
+  readonly dispatcher?: Dispatcher;
+  readonly signal?: AbortSignal;
+  /** Directory the config's relative paths are shown relative to, in messages. */
+  readonly shownRelativeTo?: string;
+}
+
+const TYPES: Partial<Record<tar.Header['type'] & string, EntryType>> = {
+  file: 'file',
+  'contiguous-file': 'file',
+  directory: 'directory',
+  symlink: 'symlink',
+  link: 'hardlink',
+  fifo: 'fifo',
+};
+
+/** tarballEntries reads `item` and returns its entries for layer `layer`, last duplicate winning. */
+export async function tarballEntries(item: TarballItem, layer: number, opts: TarballSourceOptions): Promise<TreeInput[]> {
+  const { path, shown } = await locate(item, opts);
+  const kind = await sniffCompression(path);
+  if (kind === 'xz' || kind === 'bzip2') {
+    throw new ConfigError('ERR_INPUT_MALFORMED', { ...item.at, keyPath: `${item.at.keyPath ?? ''}.tarball` }, `${shown} is ${kind}-compressed, which slipway does not read yet`, {
+      hint: 'recompress it with gzip or zstd, or use an uncompressed tar',
+    });
+  }
+  const stages: NodeJS.ReadWriteStream[] = [];
+  if ('path' in item.location && item.sha256) {
+    stages.push(new VerifyStream({ digest: parseDigest(`sha256:${item.sha256}`), subject: shown, code: 'ERR_INPUT_DIGEST_MISMATCH', hint: `if the new content is intended, update ${item.at.keyPath ?? 'the item'}.sha256` }));
+  }
+  stages.push(openDecompressor(kind));
+  const extract = tar.extract();
+  const byPath = new Map<string, TreeInput>();
+  const reading = pipeline([createReadStream(path), ...stages, extract] as unknown as [NodeJS.ReadableStream, NodeJS.WritableStream]);
+  let count = 0;
+  try {
+    for await (const entry of extract) {
+      if (++count > MAX_TAR_ENTRIES) throw malformed(shown, `more than ${MAX_TAR_ENTRIES} entries`);
+      const input = await toInput(entry.header, entry as unknown as Readable, item, layer, shown, opts);
+      if (input) {
+        byPath.delete(input.path);
+        byPath.set(input.path, input);
+      }
+    }
+    await reading;
+  } catch (err) {
+    extract.destroy();
+    await reading.catch(() => undefined);
+    if (err instanceof SlipwayError) throw err;
+    throw malformed(shown, (err as Error).message, err);
+  }
+  return [...byPath.values()];
+}
+
+async function locate(item: TarballItem, opts: TarballSourceOptions): Promise<{ path: string; shown: string }> {
+  const loc = item.location;
+  if ('path' in loc) {
+    const shown = opts.shownRelativeTo ? posix.relative(opts.shownRelativeTo, loc.path) || loc.path : loc.path;
+    try {
+      await access(loc.path);
+    } catch {
+      throw new ConfigError('ERR_INPUT_NOT_FOUND', { ...item.at, keyPath: `${item.at.keyPath ?? ''}.tarball` }, `${shown} does not exist`, {
+        hint: 'tarball paths are relative to the config file',
+      });
+    }
+    return { path: loc.path, shown };
+  }
+  const digest: Digest = parseDigest(`sha256:${item.sha256}`);
+  await downloadToStore(loc.url, digest, opts.store, { ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+  return { path: opts.store.path(digest), shown: redactUrl(loc.url) };
+}
+
+async function toInput(h: tar.Header, body: Readable, item: TarballItem, layer: number, shown: string, opts: TarballSourceOptions): Promise<TreeInput | undefined> {
+  const type = TYPES[h.type ?? 'file'];
+  if (!type) {
+    body.resume();
+    if (h.type === 'character-device' || h.type === 'block-device') {
+      throw new SlipwayError('ERR_LAYER_UNSAFE_PATH', `${shown}: ${h.name} is a ${h.type}, which slipway does not put in images`, { hint: 'remove device nodes from the tarball' });
+    }
+    return undefined; // pax/gnu metadata entries are folded into headers by tar-stream
+  }
+  const rel = rebase(h.name, item.strip, shown);
+  if (rel === undefined) {
+    body.resume();
+    return undefined;
+  }
+  const path = rel === '' ? item.dest : posix.join(item.dest, rel);
+  const owner = item.owner ?? { uid: h.uid ?? 0, gid: h.gid ?? 0 };
+  const origin = `${item.at.keyPath ?? 'tarball'} (${shown}: ${h.name})`;
+  const base = { path, mode: (h.mode ?? 0o644) & 0o7777, ...owner, layer, origin };
+  if (type === 'file') {
+    const { digest, size } = await opts.store.put(body, opts.signal ? { signal: opts.signal } : {});
+    return { ...base, type, size, open: (o) => opts.store.open(digest, o), digest: async () => digest };
+  }
+  body.resume();
+  if (type === 'hardlink') {
+    const target = rebase(h.linkname ?? '', item.strip, shown);
+    if (!target) throw new SlipwayError('ERR_LAYER_UNSAFE_PATH', `${shown}: hard link ${h.name} names ${h.linkname}, outside what is unpacked`);
+    return { ...base, type, size: 0, linkname: posix.join(item.dest, target) };
+  }
+  if (type === 'symlink') return { ...base, type, size: 0, linkname: h.linkname ?? '' };
+  return { ...base, type, size: 0 };
+}
+
+/** rebase turns a tar name into a path relative to dest; undefined when stripped away entirely. */
+function rebase(name: string, strip: number, shown: string): string | undefined {
+  const parts = name.split('/').filter((p) => p !== '' && p !== '.');
+  if (parts.includes('..')) {
+    throw new SlipwayError('ERR_LAYER_UNSAFE_PATH', `${shown}: entry "${name}" climbs out with ".."`, { hint: 'the tarball is unsafe; rebuild it without ".." in names' });
+  }
+  if (parts.length < strip) return undefined;
+  return parts.slice(strip).join('/');
+}
+
+function malformed(shown: string, why: string, cause?: unknown): SlipwayError {
+  return new SlipwayError('ERR_INPUT_MALFORMED', `${shown}: not a readable tar archive: ${why}`, { cause, hint: 'check that the file is a complete tar, tar.gz or tar.zst' });
+}
