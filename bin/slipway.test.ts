@@ -64,8 +64,8 @@ describe('slipway CLI', () => {
   }
   const good = (sha: string) => exampleConfig(sha);
   const badCases: BadCase[] = [
-    { name: 'unknown key', config: (s) => good(s).replace('    dest: /etc/motd', '    dset: /etc/motd'), code: 'ERR_CONFIG_UNKNOWN_KEY', says: /slipway\.yaml:\d+:\d+ files\[1\]\.dset: .*\nhint: did you mean "dest"\?/ },
-    { name: 'wrong type', config: (s) => good(s).replace('cmd: ["--serve"]', 'cmd: 42'), code: 'ERR_CONFIG_INVALID_TYPE', says: /slipway\.yaml:\d+:\d+ config\.cmd: / },
+    { name: 'unknown key', config: (s) => good(s).replace('    dest: /etc/motd', '    dset: /etc/motd'), code: 'ERR_CONFIG_UNKNOWN_KEY', says: /bad-unknown-key\.yaml:\d+:\d+ files\[1\]\.dset: .*\nhint: did you mean "dest"\?/ },
+    { name: 'wrong type', config: (s) => good(s).replace('cmd: ["--serve"]', 'cmd: 42'), code: 'ERR_CONFIG_INVALID_TYPE', says: /bad-wrong-type\.yaml:\d+:\d+ config\.cmd: expected a list/ },
     { name: 'missing source file', config: (s) => good(s).replace('tarball: fixtures/x.tar.gz', 'tarball: fixtures/nope.tar.gz'), code: 'ERR_INPUT_NOT_FOUND', says: /files\[2\]\.tarball: .*nope\.tar\.gz/ },
     { name: 'glob matching nothing', config: (s) => good(s).replace('src: app/**/*.js', 'src: nothing/**/*.js'), code: 'ERR_INPUT_NOT_FOUND', says: /files\[0\]\.src: .*nothing/ },
     { name: 'sha256 mismatch', config: (s) => good(s).replace(s, 'f'.repeat(64)), code: 'ERR_INPUT_DIGEST_MISMATCH', says: /x\.tar\.gz: expected sha256:f{64}, got sha256:[0-9a-f]{64}/ },

@@ -54,6 +54,8 @@ export async function tarballEntries(item: TarballItem, layer: number, opts: Tar
   const extract = tar.extract();
   const byPath = new Map<string, TreeInput>();
   const reading = pipeline([createReadStream(path), ...stages, extract] as unknown as [NodeJS.ReadableStream, NodeJS.WritableStream]);
+  // Awaited after the entries; a handler now keeps an early failure from being "unhandled".
+  reading.catch(() => undefined);
   let count = 0;
   try {
     for await (const entry of extract) {

@@ -43,17 +43,17 @@ export async function writeStreamAtomic(
 ): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = tempPathFor(path);
+  const sink = createWriteStream(tmp);
   try {
-    const stages: (NodeJS.ReadableStream | NodeJS.WritableStream | NodeJS.ReadWriteStream)[] = [
-      source,
-      ...(opts.transforms ?? []),
-      createWriteStream(tmp),
-    ];
+    const stages: (NodeJS.ReadableStream | NodeJS.WritableStream | NodeJS.ReadWriteStream)[] = [source, ...(opts.transforms ?? []), sink];
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     await (pipeline as (...args: any[]) => Promise<void>)(...stages, { signal: opts.signal });
     await fsyncPath(tmp);
     await rename(tmp, path);
   } catch (err) {
+    // pipeline can reject before the file stream has finished opening; the file is created
+    // when the open completes, so wait for the stream to close before removing it.
+    if (!sink.closed) await new Promise<void>((resolve) => sink.once('close', () => resolve()));
     await rm(tmp, { force: true });
     throw err;
   }

@@ -86,8 +86,8 @@ async function writeEntry(pack: tar.Pack, entry: LayerEntry, opts: TarOptions): 
     done = (err) => (err ? reject(err) : resolve());
   });
   const sink = pack.entry(header as tar.Header, (err) => done(err));
-  await pipeline(body, new SizeCheck(entry.path, entry.size), sink as unknown as NodeJS.WritableStream);
-  await finished;
+  // Both settle (or the first failure wins) so that neither rejection goes unhandled.
+  await Promise.all([pipeline(body, new SizeCheck(entry.path, entry.size), sink as unknown as NodeJS.WritableStream), finished]);
 }
 
 /** SizeCheck fails when a body is longer or shorter than its entry's declared size. */

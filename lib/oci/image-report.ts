@@ -4,11 +4,11 @@
  * manifest, its config and its layers, every blob checked against its descriptor.
  */
 import { SlipwayError, type Descriptor, type DescriptorPlatform, type Digest } from '../core/index.js';
+import { configPlatform } from './descriptor-platform.js';
 import type { Destination } from './destination.js';
 import { layoutRefs, mainEntries, refNameOf } from './layout-index.js';
 import { MediaType } from './media-types.js';
 import { malformedError, parseImageConfig, parseImageIndex, parseImageManifest } from './parse-documents.js';
-import { configPlatform } from './descriptor-platform.js';
 import type { ImageConfig, ImageIndex, ImageManifest } from './spec-types.js';
 
 /** LayerSummary is one layer of an image: its blob and, from the config, its diffId. */

@@ -51,8 +51,9 @@ export async function writeOciLayout(dir: string, ref: string, artifact: ImageAr
     throw outputError(err, subject, opts.signal);
   });
   const entries = layoutEntries(artifact, ref, opts.platformRefs ?? true);
-  const created = state.kind === 'missing' ? await mkdir(dir, { recursive: true }) : undefined;
+  let created: string | undefined;
   try {
+    if (state.kind === 'missing') created = await mkdir(dir, { recursive: true });
     for (const blob of artifactBlobs(artifact)) {
       opts.signal?.throwIfAborted();
       await writeLayoutBlob(dir, blob, opts.signal ? { signal: opts.signal } : {});
