@@ -3,21 +3,13 @@
  * where it is, and leave no output behind; usage errors; --help and --version.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { exampleConfig, makeExampleProject, type ExampleProject } from '../fixtures/example-project.js';
 
-const CLI = fileURLToPath(new URL('./slipway.js', import.meta.url));
-
-/** slipway runs the CLI and returns its exit status and output. */
-export function slipway(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: opts.cwd, env: { ...process.env, ...opts.env }, encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { slipwayCli as slipway } from '../fixtures/slipway-cli.js';
 
 describe('slipway CLI', () => {
   let project: ExampleProject;
