@@ -12,11 +12,10 @@ import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
-import { ConfigError, MAX_TAR_ENTRIES, SlipwayError, VerifyStream, parseDigest, type Digest } from '../core/index.js';
+import { ConfigError, MAX_TAR_ENTRIES, SlipwayError, VerifyStream, openDecompressor, parseDigest, sniffCompression, type Digest } from '../core/index.js';
 import { downloadToStore, redactUrl, type ContentStore } from '../fetch/index.js';
 import type { EntryType, TreeInput } from '../layer/index.js';
 import type { TarballItem } from '../plan/index.js';
-import { openDecompressor, sniffCompression } from './decompress.js';
 import type { Dispatcher } from 'undici';
 
 /** TarballSourceOptions give the store for bodies and the transport for URLs. */

@@ -4,7 +4,7 @@
  * failure leaves nothing behind.
  */
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rename, rm, writeFile, open } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -51,12 +51,22 @@ export async function writeStreamAtomic(
     await fsyncPath(tmp);
     await rename(tmp, path);
   } catch (err) {
-    // pipeline can reject before the file stream has finished opening; the file is created
-    // when the open completes, so wait for the stream to close before removing it.
-    if (!sink.closed) await new Promise<void>((resolve) => sink.once('close', () => resolve()));
-    await rm(tmp, { force: true });
+    await discardTempFile(sink, tmp);
     throw err;
   }
+}
+
+/**
+ * discardTempFile removes the temporary file behind `sink` after a failed write. A pipeline
+ * can reject before the file stream has finished opening, and the open would then create the
+ * file after an immediate `rm`; so this waits for the stream to close first.
+ */
+export async function discardTempFile(sink: WriteStream, tmp: string): Promise<void> {
+  if (!sink.closed) {
+    sink.destroy();
+    await new Promise<void>((resolve) => sink.once('close', () => resolve()));
+  }
+  await rm(tmp, { force: true });
 }
 
 async function fsyncPath(path: string): Promise<void> {

@@ -11,3 +11,4 @@ export * from './atomic.js';
 export * from './clock.js';
 export * from './limits.js';
 export * from './suggest.js';
+export * from './decompress.js';

@@ -10,7 +10,7 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { DigestStream, VerifyStream, digestHex, tempPathFor, type Digest, type OpenOptions, type VerifyExpectation } from '../core/index.js';
+import { DigestStream, VerifyStream, digestHex, discardTempFile, tempPathFor, type Digest, type OpenOptions, type VerifyExpectation } from '../core/index.js';
 
 /** ContentStore keeps blobs by sha256 digest under `root`. */
 export class ContentStore {
@@ -49,15 +49,16 @@ export class ContentStore {
     await mkdir(dir, { recursive: true });
     const tmp = tempPathFor(join(dir, 'incoming'));
     const hash = new DigestStream();
+    const sink = createWriteStream(tmp);
     try {
       const stages: NodeJS.ReadWriteStream[] = opts.expect ? [new VerifyStream(opts.expect), hash] : [hash];
-      await pipeline([source, ...stages, createWriteStream(tmp)], opts.signal ? { signal: opts.signal } : {});
+      await pipeline([source, ...stages, sink], opts.signal ? { signal: opts.signal } : {});
       const final = this.path(hash.digest);
       if (await this.has(hash.digest)) await rm(tmp, { force: true });
       else await rename(tmp, final);
       return { digest: hash.digest, size: hash.size };
     } catch (err) {
-      await rm(tmp, { force: true });
+      await discardTempFile(sink, tmp);
       throw err;
     }
   }

@@ -6,12 +6,11 @@
  * directory `<blobsDir>/sha256/<hex>` through a temporary file and rename; a blob already
  * present is left as it is.
  */
-import { createReadStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { DigestStream, digestHex, tempPathFor, type Digest, type Layer, type OpenOptions } from '../core/index.js';
+import { DigestStream, digestHex, discardTempFile, tempPathFor, type Digest, type Layer, type OpenOptions } from '../core/index.js';
 import { createCompressor, type Compression } from './compress.js';
 import type { LayerEntry } from './layer-entry.js';
 import { openTarStream } from './tar-writer.js';
@@ -41,13 +40,14 @@ export async function writeLayer(entries: AsyncIterable<LayerEntry> | Iterable<L
   const tmp = tempPathFor(join(dir, 'layer'));
   const tarHash = new DigestStream();
   const blobHash = new DigestStream();
+  const sink = createWriteStream(tmp);
   try {
     await pipeline(
       openTarStream(entries, { mtime: opts.mtime, ...(opts.signal ? { signal: opts.signal } : {}) }),
       tarHash,
       createCompressor(opts.compression, opts.level !== undefined ? { level: opts.level } : {}),
       blobHash,
-      createWriteStream(tmp),
+      sink,
       { signal: opts.signal },
     );
     const path = join(dir, digestHex(blobHash.digest));
@@ -60,7 +60,7 @@ export async function writeLayer(entries: AsyncIterable<LayerEntry> | Iterable<L
       ...(opts.annotations ? { annotations: opts.annotations } : {}),
     }, tarHash.digest);
   } catch (err) {
-    await rm(tmp, { force: true });
+    await discardTempFile(sink, tmp);
     throw err;
   }
 }

@@ -3,11 +3,9 @@
  * its diffId. gzip through node:zlib, zstd through fzstd (pure JavaScript); the output is
  * checked against the layer's diffId (OCI image-spec config.md "Layer DiffID") in passing.
  */
-import { PassThrough, Transform, Writable, type Readable, type TransformCallback } from 'node:stream';
+import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
-import { Decompress } from 'fzstd';
-import { VerifyStream, type Layer, type OpenOptions } from '../core/index.js';
+import { VerifyStream, openDecompressor, type Layer, type OpenOptions } from '../core/index.js';
 import { MediaType } from './media-types.js';
 import { pullThrough } from './pull-through.js';
 
@@ -22,39 +20,6 @@ export function layerCompression(mediaType: string): LayerCompression {
   if (mediaType.endsWith('+gzip') || mediaType === MediaType.dockerLayerGzip) return 'gzip';
   if (mediaType.endsWith('+zstd') || mediaType.endsWith('.zstd')) return 'zstd';
   return 'none';
-}
-
-/** openDecompressor returns a Transform that undoes `compression` (a pass-through for none). */
-export function openDecompressor(compression: LayerCompression): Transform {
-  if (compression === 'gzip') return createGunzip();
-  if (compression === 'zstd') return new ZstdDecompressor();
-  return new PassThrough();
-}
-
-/** ZstdDecompressor wraps fzstd's streaming decoder as a Transform. */
-class ZstdDecompressor extends Transform {
-  readonly #decoder = new Decompress((data) => {
-    // Copied: the decoder may reuse its block buffer for the next block.
-    if (data.length > 0) this.push(Buffer.from(data));
-  });
-
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    try {
-      this.#decoder.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-      cb();
-    } catch (err) {
-      cb(err as Error);
-    }
-  }
-
-  override _flush(cb: TransformCallback): void {
-    try {
-      this.#decoder.push(new Uint8Array(0), true);
-      cb();
-    } catch (err) {
-      cb(err as Error);
-    }
-  }
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
- * Decompression of input archives by their magic bytes: gzip (node:zlib), zstd (fzstd),
+ * Decompression by magic bytes or by name: gzip (node:zlib), zstd (fzstd, pure JavaScript),
  * or none. Decompressed output is the same on every platform whichever implementation runs.
+ * Shared by input tarballs (build), docker-archive layers (oci) and, later, .deb members.
  */
 import { open } from 'node:fs/promises';
 import { PassThrough, Transform, type TransformCallback } from 'node:stream';
@@ -42,7 +43,8 @@ export function openDecompressor(kind: Exclude<ArchiveCompression, 'xz' | 'bzip2
 /** ZstdDecompressStream wraps fzstd's streaming decoder as a Transform. */
 class ZstdDecompressStream extends Transform {
   readonly #decoder = new Decompress((data) => {
-    this.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+    // Copied: the decoder may reuse its block buffer for the next block.
+    if (data.length > 0) this.push(Buffer.from(data));
   });
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
