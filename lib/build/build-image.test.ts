@@ -177,6 +177,22 @@ describe('buildImage', () => {
     }
   });
 
+  it('umoci unpacks the owners too, when it can chown (run as root, as in CI)', async (t) => {
+    if (!requireTool(t, 'umoci')) return;
+    if (process.getuid?.() !== 0) {
+      t.skip('needs root to chown; the GNU tar test below checks owners without it');
+      return;
+    }
+    const bundle = join(work, 'bundle-root');
+    mustRun('umoci', ['unpack', '--image', `${out()}:latest-linux-amd64`, bundle]);
+    const owners: Record<string, string> = {};
+    for (const path of Object.keys(EXPECTED_ROOTFS)) {
+      const st = await lstat(join(bundle, 'rootfs', path));
+      if (st.uid !== 0 || st.gid !== 0) owners[path.slice(1) + (st.isDirectory() ? '/' : '')] = `${st.uid}/${st.gid}`;
+    }
+    assert.deepEqual(owners, EXPECTED_OWNERS);
+  });
+
   it('GNU tar lists the owners and a deterministic order in the layers', (t) => {
     if (!requireTool(t, 'tar', 'gzip')) return;
     const owners: Record<string, string> = {};
