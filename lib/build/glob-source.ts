@@ -50,10 +50,11 @@ export async function globEntries(item: GlobItem, layer: number, opts: { signal?
     const owner = item.owner ?? { uid: 0, gid: 0 };
     const origin = `${item.at.keyPath ?? 'files'} (${rel})`;
     // Directories the copy creates below dest belong to the item's owner, as with `COPY --chown`.
-    for (let dir = posix.dirname(dest); item.destIsDir && dir.startsWith(`${item.dest}/`); dir = posix.dirname(dir)) {
-      if (madeDirs.has(dir)) break;
+    const newDirs: string[] = [];
+    for (let dir = posix.dirname(dest); item.destIsDir && dir.startsWith(`${item.dest}/`) && !madeDirs.has(dir); dir = posix.dirname(dir)) newDirs.unshift(dir);
+    for (const dir of newDirs) {
       madeDirs.add(dir);
-      out.push({ path: dir, type: 'directory', mode: 0o755, ...owner, size: 0, layer, origin: `${item.at.keyPath ?? 'files'} (${posix.relative(item.dest, dir)}/)` });
+      out.push({ path: dir, type: 'directory', mode: 0o755, ...owner, size: 0, layer, soft: true, origin: `${item.at.keyPath ?? 'files'} (${posix.relative(item.dest, dir)}/)` });
     }
     if (st.isSymbolicLink()) {
       out.push({ path: dest, type: 'symlink', mode: 0o777, ...owner, size: 0, linkname: await readlink(host), layer, origin });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -127,12 +127,45 @@ describe('tarballEntries', () => {
     assert.equal((await tarballEntries(item, 0, { store })).length, 3, 'served from the store');
   });
 
+  it('re-verifies a download already in the store: a tampered entry is fetched again', async () => {
+    const bytes = await makeTarGz(sample);
+    served.set('/tamper.tar.gz', bytes);
+    const own = new ContentStore(join(dir, 'tamper-store'));
+    const item: TarballItem = { kind: 'tarball', dest: '/opt/x', location: { url: `${base}/tamper.tar.gz` }, sha256: sha(bytes), strip: 0, at: { keyPath: 'files[0]' } };
+    await tarballEntries(item, 0, { store: own });
+    const other = await makeTarGz([{ name: 'evil', body: 'not what was pinned' }]);
+    await writeFile(own.path(`sha256:${sha(bytes)}` as never), other);
+    const got = await tarballEntries(item, 0, { store: own });
+    assert.deepEqual(got.map((e) => e.path), ['/opt/x/pkg', '/opt/x/pkg/bin/tool', '/opt/x/pkg/link']);
+    assert.ok((await readFile(own.path(`sha256:${sha(bytes)}` as never))).equals(bytes), 'the store holds the pinned bytes again');
+  });
+
+  it('security: refuses GNU sparse files and other types it cannot copy faithfully', async () => {
+    const tarBytes = await makeTar([{ name: 'sparse', body: 'x'.repeat(10) }]);
+    tarBytes[156] = 'S'.charCodeAt(0);
+    // Fix the header checksum after changing the type flag.
+    tarBytes.fill(0x20, 148, 156);
+    let sum = 0;
+    for (let i = 0; i < 512; i++) sum += tarBytes[i]!;
+    tarBytes.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+    await assert.rejects(tarballEntries(await local('sparse.tar', tarBytes), 0, { store }), { code: 'ERR_INPUT_MALFORMED' });
+  });
+
+  it('unpacks a rootfs tarball (with its "./" entry) at "/"', async () => {
+    const item = await local('rootfs.tar', await makeTar([{ name: './', type: 'directory' }, { name: './etc/', type: 'directory' }, { name: './etc/hostname', body: 'box\n' }]), { dest: '/' });
+    assert.deepEqual((await tarballEntries(item, 0, { store })).map((e) => e.path), ['/etc', '/etc/hostname']);
+  });
+
   it('a URL whose bytes differ from sha256 fails and leaves nothing in the store', async () => {
     const bytes = await makeTarGz(sample);
     served.set('/wrong.tar.gz', bytes);
     const fresh = new ContentStore(join(dir, 'fresh-store'));
     const item: TarballItem = { kind: 'tarball', dest: '/opt/x', location: { url: `${base}/wrong.tar.gz` }, sha256: 'a'.repeat(64), strip: 0, at: { keyPath: 'files[0]' } };
-    await assert.rejects(tarballEntries(item, 0, { store: fresh }), { code: 'ERR_FETCH_DIGEST_MISMATCH' });
+    await assert.rejects(tarballEntries(item, 0, { store: fresh }), (err: Error & { code?: string }) => {
+      assert.equal(err.code, 'ERR_INPUT_DIGEST_MISMATCH');
+      assert.match(err.message, /^files\[0\]\.sha256: http:\/\/127\.0\.0\.1:\d+\/wrong\.tar\.gz: expected sha256:a{64}, got sha256:/);
+      return true;
+    });
     assert.deepEqual(await readdir(join(dir, 'fresh-store', 'sha256')), []);
     const missing: TarballItem = { ...item, location: { url: `${base}/missing.tar.gz` } };
     await assert.rejects(tarballEntries(missing, 0, { store: fresh }), { code: 'ERR_FETCH_HTTP' });

@@ -7,12 +7,12 @@
  * through `..`, and device nodes are refused.
  */
 import { createReadStream } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { access, rm } from 'node:fs/promises';
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
-import { ConfigError, MAX_TAR_ENTRIES, SlipwayError, VerifyStream, openDecompressor, parseDigest, sniffCompression, type Digest } from '../core/index.js';
+import { ConfigError, DigestMismatchError, MAX_TAR_ENTRIES, formatLocation, SlipwayError, VerifyStream, openDecompressor, parseDigest, sniffCompression, type Digest } from '../core/index.js';
 import { downloadToStore, redactUrl, type ContentStore } from '../fetch/index.js';
 import type { EntryType, TreeInput } from '../layer/index.js';
 import type { TarballItem } from '../plan/index.js';
@@ -36,9 +36,24 @@ const TYPES: Partial<Record<tar.Header['type'] & string, EntryType>> = {
   fifo: 'fifo',
 };
 
-/** tarballEntries reads `item` and returns its entries for layer `layer`, last duplicate winning. */
+/**
+ * tarballEntries reads `item` and returns its entries for layer `layer`, last duplicate
+ * winning. A pinned sha256 is checked on every read, also of a download already in the store:
+ * a store entry that does not match is removed and fetched again, once.
+ */
 export async function tarballEntries(item: TarballItem, layer: number, opts: TarballSourceOptions): Promise<TreeInput[]> {
   const { path, shown } = await locate(item, opts);
+  try {
+    return await readTarball(path, shown, item, layer, opts);
+  } catch (err) {
+    if (!('url' in item.location) || (err as { code?: string }).code !== 'ERR_INPUT_DIGEST_MISMATCH') throw err;
+    await rm(path, { force: true });
+    const again = await locate(item, opts);
+    return readTarball(again.path, again.shown, item, layer, opts);
+  }
+}
+
+async function readTarball(path: string, shown: string, item: TarballItem, layer: number, opts: TarballSourceOptions): Promise<TreeInput[]> {
   const kind = await sniffCompression(path);
   if (kind === 'xz' || kind === 'bzip2') {
     throw new ConfigError('ERR_INPUT_MALFORMED', { ...item.at, keyPath: `${item.at.keyPath ?? ''}.tarball` }, `${shown} is ${kind}-compressed, which slipway does not read yet`, {
@@ -46,9 +61,7 @@ export async function tarballEntries(item: TarballItem, layer: number, opts: Tar
     });
   }
   const stages: NodeJS.ReadWriteStream[] = [];
-  if ('path' in item.location && item.sha256) {
-    stages.push(new VerifyStream({ digest: parseDigest(`sha256:${item.sha256}`), subject: shown, code: 'ERR_INPUT_DIGEST_MISMATCH', hint: `if the new content is intended, update ${item.at.keyPath ?? 'the item'}.sha256` }));
-  }
+  if (item.sha256) stages.push(new VerifyStream({ digest: parseDigest(`sha256:${item.sha256}`), subject: pinSubject(item, shown), code: 'ERR_INPUT_DIGEST_MISMATCH', hint: pinHint(item) }));
   stages.push(openDecompressor(kind));
   const extract = tar.extract();
   const byPath = new Map<string, TreeInput>();
@@ -68,11 +81,22 @@ export async function tarballEntries(item: TarballItem, layer: number, opts: Tar
     await reading;
   } catch (err) {
     extract.destroy();
-    await reading.catch(() => undefined);
+    // A wrong digest explains any parse error that came first: report the digest.
+    const settled = await reading.then(() => undefined, (e: unknown) => e);
+    if ((settled as { code?: string } | undefined)?.code === 'ERR_INPUT_DIGEST_MISMATCH') throw settled;
     if (err instanceof SlipwayError) throw err;
     throw malformed(shown, (err as Error).message, err);
   }
   return [...byPath.values()];
+}
+
+/** pinSubject names the pinned input with its config location: `file:line:col files[2].sha256: x.tar.gz`. */
+function pinSubject(item: TarballItem, shown: string): string {
+  return `${formatLocation({ ...item.at, keyPath: `${item.at.keyPath ?? 'files'}.sha256` })}${shown}`;
+}
+
+function pinHint(item: TarballItem): string {
+  return `if the new content is intended, update ${item.at.keyPath ?? 'the item'}.sha256 to the sha256 shown`;
 }
 
 async function locate(item: TarballItem, opts: TarballSourceOptions): Promise<{ path: string; shown: string }> {
@@ -89,25 +113,35 @@ async function locate(item: TarballItem, opts: TarballSourceOptions): Promise<{ 
     return { path: loc.path, shown };
   }
   const digest: Digest = parseDigest(`sha256:${item.sha256}`);
-  await downloadToStore(loc.url, digest, opts.store, { ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
-  return { path: opts.store.path(digest), shown: redactUrl(loc.url) };
+  const shown = redactUrl(loc.url);
+  try {
+    await downloadToStore(loc.url, digest, opts.store, { ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+  } catch (err) {
+    // The server answered in full with other bytes than the config pins: a config problem.
+    if (err instanceof DigestMismatchError) throw new DigestMismatchError('ERR_INPUT_DIGEST_MISMATCH', pinSubject(item, shown), err.expected, err.actual, err.bytes, { hint: pinHint(item), cause: err });
+    throw err;
+  }
+  return { path: opts.store.path(digest), shown };
 }
 
 async function toInput(h: tar.Header, body: Readable, item: TarballItem, layer: number, shown: string, opts: TarballSourceOptions): Promise<TreeInput | undefined> {
-  const type = TYPES[h.type ?? 'file'];
+  // tar-stream folds PAX and GNU long-name records into the next header; what remains
+  // without a known type (GNU sparse files, vendor types) would be misread as a plain file.
+  const type = h.type ? TYPES[h.type] : undefined;
   if (!type) {
     body.resume();
     if (h.type === 'character-device' || h.type === 'block-device') {
       throw new SlipwayError('ERR_LAYER_UNSAFE_PATH', `${shown}: ${h.name} is a ${h.type}, which slipway does not put in images`, { hint: 'remove device nodes from the tarball' });
     }
-    return undefined; // pax/gnu metadata entries are folded into headers by tar-stream
+    throw malformed(shown, `${h.name} has tar type ${h.type ?? 'unknown (e.g. a GNU sparse file)'}, which slipway cannot copy faithfully`);
   }
   const rel = rebase(h.name, item.strip, shown);
-  if (rel === undefined) {
+  const path = rel === undefined ? undefined : rel === '' ? item.dest : posix.join(item.dest, rel);
+  // Stripped away, or the tarball's own root when unpacking at "/": nothing to write.
+  if (path === undefined || (path === '/' && type === 'directory')) {
     body.resume();
     return undefined;
   }
-  const path = rel === '' ? item.dest : posix.join(item.dest, rel);
   const owner = item.owner ?? { uid: h.uid ?? 0, gid: h.gid ?? 0 };
   const origin = `${item.at.keyPath ?? 'tarball'} (${shown}: ${h.name})`;
   const base = { path, mode: (h.mode ?? 0o644) & 0o7777, ...owner, layer, origin };

@@ -23,7 +23,7 @@ const MAX_IN_FLIGHT = 4;
 class WorkerPool {
   readonly #idle: Worker[] = [];
   readonly #waiting: ((w: Worker) => void)[] = [];
-  #created = 0;
+  readonly #live = new Set<Worker>();
   readonly size = Math.max(1, availableParallelism());
 
   async acquire(): Promise<Worker> {
@@ -32,17 +32,26 @@ class WorkerPool {
       idle.ref();
       return idle;
     }
-    if (this.#created < this.size) {
-      this.#created++;
-      const w = new Worker(new URL('./compress-worker.js', import.meta.url));
-      w.once('exit', () => {
-        this.#created--;
-        const i = this.#idle.indexOf(w);
-        if (i >= 0) this.#idle.splice(i, 1);
-      });
-      return w;
-    }
+    if (this.#live.size < this.size) return this.#spawn();
     return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  #spawn(): Worker {
+    const w = new Worker(new URL('./compress-worker.js', import.meta.url));
+    this.#live.add(w);
+    // A worker that dies on its own (not discarded) gives its place to whoever waits.
+    w.once('exit', () => {
+      if (!this.#live.delete(w)) return;
+      const i = this.#idle.indexOf(w);
+      if (i >= 0) this.#idle.splice(i, 1);
+      this.#serveWaiter();
+    });
+    return w;
+  }
+
+  #serveWaiter(): void {
+    const next = this.#waiting.shift();
+    if (next) next(this.#spawn());
   }
 
   release(w: Worker): void {
@@ -57,12 +66,13 @@ class WorkerPool {
     this.#idle.push(w);
   }
 
+  /** discard terminates a worker whose codec state is unknown and hands its place on at once. */
   discard(w: Worker): void {
     w.removeAllListeners('message');
     w.removeAllListeners('error');
+    this.#live.delete(w);
     void w.terminate();
-    const next = this.#waiting.shift();
-    if (next) void this.acquire().then(next);
+    this.#serveWaiter();
   }
 }
 

@@ -19,6 +19,11 @@ export interface TreeInput extends LayerEntry {
   readonly origin: string;
   /** digest returns an identity of a file's content (e.g. its sha256), asked only on a collision. */
   readonly digest?: () => Promise<string>;
+  /**
+   * soft marks a directory made as a side effect (e.g. below a copy's dest): it behaves like an
+   * implicit parent, with its own metadata, and yields to any directory declared explicitly.
+   */
+  readonly soft?: boolean;
 }
 
 interface TreeNode extends TreeInput {
@@ -49,6 +54,12 @@ export class FsTree {
     }
     this.#addParents(input);
     const existing = this.#nodes.get(input.path);
+    if (input.soft && input.type === 'directory') {
+      // A soft directory takes the place of a bare parent, never of a declared or soft one.
+      if (!existing || (existing.implicit && !existing.soft)) this.#nodes.set(input.path, { ...input, implicit: true });
+      else if (existing.type !== 'directory') throw conflict(input.path, existing, input, `a ${existing.type} vs a directory`);
+      return;
+    }
     if (!existing || (existing.implicit && input.type === 'directory')) {
       this.#nodes.set(input.path, { ...input, implicit: false });
       return;
@@ -110,24 +121,37 @@ function stripTreeFields(node: TreeNode): LayerEntry {
   return entry;
 }
 
+/**
+ * orderHardLinks makes every hard link name an entry that comes before it. Links are grouped
+ * by the file they finally name; the group's first path in order becomes the file and every
+ * other member (the old target included) links to it: the same filesystem, in an order
+ * every extractor can follow.
+ */
 function orderHardLinks(entries: LayerEntry[], layer: number, nodes: Map<string, TreeNode>): LayerEntry[] {
-  const position = new Map(entries.map((e, i) => [e.path, i]));
-  const out = [...entries];
-  for (const [i, e] of entries.entries()) {
+  const groups = new Map<string, string[]>();
+  for (const e of entries) {
     if (e.type !== 'hardlink') continue;
     const target = nodes.get(e.linkname!);
     if (!target || target.type !== 'file' || target.layer !== layer) {
       const node = nodes.get(e.path)!;
       throw new SlipwayError('ERR_INPUT_MALFORMED', `${e.path}: hard link from ${node.origin} names ${e.linkname}, which is not a regular file in the same layer`);
     }
-    const j = position.get(target.path)!;
-    if (j < i) continue;
-    // The link sorts first: it becomes the file, the target becomes a link to it.
-    out[i] = { ...stripTreeFields(target), path: e.path };
-    out[j] = { ...e, path: target.path, linkname: e.path };
-    position.set(target.path, i);
+    const members = groups.get(target.path) ?? [target.path];
+    members.push(e.path);
+    groups.set(target.path, members);
   }
-  return out;
+  if (groups.size === 0) return entries;
+  const rewrite = new Map<string, LayerEntry>();
+  for (const [targetPath, members] of groups) {
+    const target = stripTreeFields(nodes.get(targetPath)!);
+    const [first, ...rest] = [...members].sort(comparePaths);
+    rewrite.set(first!, { ...target, path: first! });
+    for (const p of rest) {
+      const own = nodes.get(p)!;
+      rewrite.set(p, { path: p, type: 'hardlink', mode: target.mode, uid: own.uid, gid: own.gid, size: 0, linkname: first! });
+    }
+  }
+  return entries.map((e) => rewrite.get(e.path) ?? e);
 }
 
 async function checkSame(a: TreeNode, b: TreeInput): Promise<void> {

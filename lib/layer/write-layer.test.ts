@@ -98,6 +98,44 @@ describe('writeLayer', () => {
   });
 });
 
+describe('writeLayer under failure', () => {
+  it('a layer waiting for a worker still finishes when every busy worker is discarded', async () => {
+    const { availableParallelism } = await import('node:os');
+    const dir = await mkdtemp(join(tmpdir(), 'slipway-pool-'));
+    try {
+      const body = seededBytes(4 * 1024 * 1024, 11);
+      const entry = (fail: boolean): LayerEntry[] => [
+        {
+          path: '/f',
+          type: 'file',
+          mode: 0o644,
+          uid: 0,
+          gid: 0,
+          size: body.length,
+          open: async () =>
+            fail
+              ? Readable.from(
+                  (async function* () {
+                    yield body.subarray(0, 2 * 1024 * 1024);
+                    await new Promise((r) => setTimeout(r, 100));
+                    throw new Error('input broke');
+                  })(),
+                )
+              : Readable.from([body]),
+        },
+      ];
+      const opts = { compression: 'gzip' as const, mediaType: 'm', blobsDir: dir, mtime: 0 };
+      const jobs = Array.from({ length: availableParallelism() }, () => writeLayer(entry(true), opts).then(() => 'ok', () => 'failed'));
+      jobs.push(writeLayer(entry(false), opts).then(() => 'ok', () => 'failed'));
+      const results = await Promise.all(jobs);
+      assert.equal(results.at(-1), 'ok');
+      assert.ok(results.slice(0, -1).every((r) => r === 'failed'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('createCompressor', () => {
   async function compress(kind: Compression, chunks: Buffer[]): Promise<Buffer> {
     const out: Buffer[] = [];
