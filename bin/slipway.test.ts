@@ -47,6 +47,49 @@ describe('slipway CLI', () => {
     });
   }
 
+  it('rejects a platform named twice and a bad SOURCE_DATE_EPOCH with exit 2', () => {
+    const cache = join(project.dir, 'cache');
+    const twice = slipway(['build', project.config, '-p', 'linux/amd64,linux/x86_64', '-o', `oci:${join(project.dir, 'o-twice')}`, '--cache-dir', cache]);
+    assert.equal(twice.status, 2, twice.stderr);
+    assert.match(twice.stderr, /linux\/amd64 is named twice/);
+    for (const bad of ['abc', '-5', '1e3', '99999999999999']) {
+      const r = slipway(['build', project.config, '-o', `oci:${join(project.dir, 'o-epoch')}`, '--cache-dir', cache], { env: { SOURCE_DATE_EPOCH: bad } });
+      assert.equal(r.status, 2, `${bad}: ${r.stderr}`);
+      assert.match(r.stderr, /SOURCE_DATE_EPOCH/);
+      assert.match(r.stderr, /\(ERR_CONFIG_INVALID_VALUE\)/);
+    }
+    assert.equal(existsSync(join(project.dir, 'o-epoch')), false);
+  });
+
+  it('refuses a non-layout output directory before building anything', async () => {
+    const busy = join(project.dir, 'busy');
+    await writeFile(join(project.dir, 'placeholder'), '');
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(busy, { recursive: true });
+    await writeFile(join(busy, 'notes.txt'), 'mine');
+    const r = slipway(['build', project.config, '-o', `oci:${busy}`, '--cache-dir', join(project.dir, 'cache-busy')]);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /not an OCI image layout/);
+    assert.equal(existsSync(join(project.dir, 'cache-busy')), false, 'no layer was made');
+    assert.deepEqual(readdirSync(busy), ['notes.txt']);
+  });
+
+  it('a glob over the whole project leaves out the output, the cache and .git: the digest is stable', async () => {
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(join(project.dir, '.git'), { recursive: true });
+    await writeFile(join(project.dir, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+    const config = join(project.dir, 'everything.yaml');
+    await writeFile(config, 'platforms: [linux/amd64]\nfiles:\n  - src: "app/**"\n    dest: /app/\n  - src: "*.yaml"\n    dest: /cfg/\n  - src: "**/HEAD"\n    dest: /git/\n');
+    const run = () => slipway(['build', config, '--json', '-o', `oci:${join(project.dir, 'app', 'out')}`, '--cache-dir', join(project.dir, 'app', 'cache')]);
+    const first = run();
+    assert.equal(first.status, 2, 'the only HEAD is in .git, which is never copied');
+    await writeFile(config, 'platforms: [linux/amd64]\nfiles:\n  - src: "app/**"\n    dest: /app/\n');
+    const a = run();
+    assert.equal(a.status, 0, a.stderr);
+    const b = run();
+    assert.equal((JSON.parse(a.stdout) as { digest: string }).digest, (JSON.parse(b.stdout) as { digest: string }).digest);
+  });
+
   /** A bad config: what to change, and what the error must say. */
   interface BadCase {
     readonly name: string;

@@ -73,6 +73,7 @@ async function main(argv: string[]): Promise<number> {
       if (!target) throw usage('build needs a CONFIG file');
       const platforms = (values.platform ?? []).flatMap((p) => p.split(',')).map((p) => p.trim()).filter(Boolean);
       const result = await buildFromConfig(target, {
+        signal: interrupt.signal,
         ...(values.output ? { output: values.output } : {}),
         ...(platforms.length ? { platforms } : {}),
         ...(values['cache-dir'] ? { cacheDir: values['cache-dir'] } : {}),
@@ -95,6 +96,15 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Ctrl-C (or SIGTERM) aborts the build, whose writers then remove what they had started; a second one exits at once. */
+const interrupt = new AbortController();
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    if (interrupt.signal.aborted) process.exit(130);
+    interrupt.abort(new SlipwayError('ERR_ABORTED', `interrupted by ${sig}`, { hint: 'nothing half-written was left behind' }));
+  });
+}
+
 let progressShown = false;
 function showProgress(e: BuildProgress): void {
   const text = e.phase === 'inputs' ? `reading inputs ${e.item}/${e.total}` : e.phase === 'layer' ? `layers ${e.done}/${e.total}` : `writing ${e.destination}`;
@@ -107,6 +117,9 @@ function clearProgress(): void {
 }
 
 function fail(err: unknown, json: boolean): number {
+  if (interrupt.signal.aborted && !(isSlipwayError(err) && err.code !== 'ERR_ABORTED')) {
+    err = interrupt.signal.reason;
+  }
   if (isSlipwayError(err)) {
     if (json) process.stdout.write(`${JSON.stringify({ error: err.toJSON() }, null, 2)}\n`);
     else process.stderr.write(`error: ${err.message}\n${err.hint ? `hint: ${err.hint}\n` : ''}(${err.code})\n`);

@@ -7,14 +7,15 @@
  */
 import { posix, resolve } from 'node:path';
 import type { Dispatcher } from 'undici';
-import { rfc3339, sourceDateEpoch, SlipwayError, type Descriptor, type Digest, type Layer, type Warning } from '../core/index.js';
-import { ContentStore, defaultCacheDir } from '../fetch/index.js';
+import { ConfigError, rfc3339, sourceDateEpoch, SlipwayError, type Descriptor, type Digest, type Layer, type Warning } from '../core/index.js';
+import { ContentStore, defaultCacheDir, redactUrl } from '../fetch/index.js';
 import { FsTree, writeLayer } from '../layer/index.js';
 import {
   buildImage as buildOciImage,
   buildImageConfig,
   buildIndex,
   formatDestination,
+  inspectLayoutDir,
   layerMediaType,
   parseDestination,
   rootBlob,
@@ -86,11 +87,13 @@ export async function buildImage(plan: ImagePlan, opts: BuildOptions = {}): Prom
       hint: `choose one with --platform, e.g. --platform ${formatPlatform(platforms[0]!)}`,
     });
   }
-  const epoch = opts.sourceDateEpoch ?? sourceDateEpoch();
+  const epoch = checkEpoch(opts.sourceDateEpoch ?? readEpoch());
+  // Refuse a destination that cannot take the image before any work is done.
+  if (destination.transport === 'oci') await inspectLayoutDir(destination.path);
   const store = new ContentStore(resolve(opts.cacheDir ?? defaultCacheDir(), 'blobs'));
   const warnings: Warning[] = [];
 
-  const { tree, layerHistory } = await collectTree(plan, store, opts);
+  const { tree, layerHistory } = await collectTree(plan, store, opts, [destination.path, resolve(opts.cacheDir ?? defaultCacheDir())]);
   const layers = await writeLayers(tree, layerHistory.length, plan, store, epoch, opts);
   const created = rfc3339(epoch);
   const history: HistoryJson[] = layerHistory.map((created_by) => ({ created, created_by }));
@@ -118,6 +121,28 @@ export async function buildImage(plan: ImagePlan, opts: BuildOptions = {}): Prom
   };
 }
 
+/** Largest mtime a ustar header holds (11 octal digits); later dates would need PAX mtimes. */
+const MAX_EPOCH = 0o77777777777;
+
+function readEpoch(): number {
+  try {
+    return sourceDateEpoch();
+  } catch (err) {
+    throw new ConfigError('ERR_CONFIG_INVALID_VALUE', { keyPath: 'SOURCE_DATE_EPOCH (environment)' }, (err as Error).message, {
+      hint: 'set it to whole seconds since 1970, e.g. $(git log -1 --format=%ct), or unset it',
+    });
+  }
+}
+
+function checkEpoch(epoch: number): number {
+  if (!Number.isInteger(epoch) || epoch < 0 || epoch > MAX_EPOCH) {
+    throw new ConfigError('ERR_CONFIG_INVALID_VALUE', { keyPath: 'SOURCE_DATE_EPOCH' }, `${epoch} is not a time slipway can write (whole seconds from 0 to ${MAX_EPOCH})`, {
+      hint: 'use whole seconds since 1970, e.g. $(git log -1 --format=%ct)',
+    });
+  }
+  return epoch;
+}
+
 function resolveDestination(output: string | Destination, cwd: string): Destination {
   const d = typeof output === 'string' ? parseDestination(output) : output;
   return { ...d, path: resolve(cwd, d.path) };
@@ -125,9 +150,13 @@ function resolveDestination(output: string | Destination, cwd: string): Destinat
 
 function selectPlatforms(plan: ImagePlan, names: readonly string[] | undefined): Platform[] {
   if (!names || names.length === 0) return [...plan.platforms];
+  const seen = new Set<string>();
   return names.map((name) => {
     const p = parsePlatform(name);
     if (!p) throw new SlipwayError('ERR_USAGE', `--platform ${name}: unknown platform`, { hint: 'use os/arch[/variant], e.g. linux/amd64 or linux/arm/v7' });
+    const key = formatPlatform(p);
+    if (seen.has(key)) throw new SlipwayError('ERR_USAGE', `--platform ${name}: ${key} is named twice`, { hint: 'name each platform once' });
+    seen.add(key);
     return p;
   });
 }
@@ -137,29 +166,29 @@ function selectPlatforms(plan: ImagePlan, names: readonly string[] | undefined):
  * declaration order, base first); everything else shares the top layer, so that changing
  * application files leaves the tarball layers as they were.
  */
-async function collectTree(plan: ImagePlan, store: ContentStore, opts: BuildOptions): Promise<{ tree: FsTree; layerHistory: string[] }> {
+async function collectTree(plan: ImagePlan, store: ContentStore, opts: BuildOptions, exclude: readonly string[]): Promise<{ tree: FsTree; layerHistory: string[] }> {
   const tree = new FsTree();
   const tarballs = plan.contents.filter((c) => c.kind === 'tarball');
   const topLayer = tarballs.length;
   const shownBase = plan.file ? posix.dirname(plan.file) : opts.cwd ?? process.cwd();
-  const layerHistory = tarballs.map((t) => `slipway: tarball ${shownInput(t, shownBase)} -> ${t.dest}`);
+  const layerHistory = tarballs.map((t) => `slipway: tarball ${shownInput(t)} -> ${t.dest}`);
   let tarballLayer = 0;
   for (const [i, item] of plan.contents.entries()) {
     opts.signal?.throwIfAborted();
     opts.onProgress?.({ phase: 'inputs', item: i + 1, total: plan.contents.length });
     const layer = item.kind === 'tarball' ? tarballLayer++ : topLayer;
-    for (const input of await itemEntries(item, layer, store, shownBase, opts)) await tree.add(input);
+    for (const input of await itemEntries(item, layer, store, shownBase, opts, exclude)) await tree.add(input);
   }
   await addAccounts(tree, plan, topLayer);
   if (tree.layers().includes(topLayer)) layerHistory.push(`slipway: files (${plan.contents.length - tarballs.length} config entries${plan.users.length ? ', users' : ''})`);
   return { tree, layerHistory };
 }
 
-async function itemEntries(item: ContentItem, layer: number, store: ContentStore, shownBase: string, opts: BuildOptions) {
+async function itemEntries(item: ContentItem, layer: number, store: ContentStore, shownBase: string, opts: BuildOptions, exclude: readonly string[]) {
   const origin = item.at.keyPath ?? item.kind;
   switch (item.kind) {
     case 'glob':
-      return globEntries(item, layer, opts.signal ? { signal: opts.signal } : {});
+      return globEntries(item, layer, { exclude, ...(opts.signal ? { signal: opts.signal } : {}) });
     case 'tarball':
       return tarballEntries(item, layer, { store, shownRelativeTo: shownBase, ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
     case 'inline':
@@ -171,8 +200,9 @@ async function itemEntries(item: ContentItem, layer: number, store: ContentStore
   }
 }
 
-function shownInput(item: Extract<ContentItem, { kind: 'tarball' }>, base: string): string {
-  return 'url' in item.location ? item.location.url : posix.relative(base, item.location.path);
+/** shownInput names a tarball in the image history by URL or file name: never by a host path, which differs between machines. */
+function shownInput(item: Extract<ContentItem, { kind: 'tarball' }>): string {
+  return 'url' in item.location ? redactUrl(item.location.url) : posix.basename(item.location.path);
 }
 
 async function writeLayers(tree: FsTree, count: number, plan: ImagePlan, store: ContentStore, epoch: number, opts: BuildOptions): Promise<Layer[]> {

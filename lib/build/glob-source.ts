@@ -9,17 +9,35 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { lstat, readlink } from 'node:fs/promises';
-import { posix, relative, sep } from 'node:path';
+import { isAbsolute, posix, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import fg from 'fast-glob';
 import { ConfigError, SlipwayError } from '../core/index.js';
 import type { TreeInput } from '../layer/index.js';
 import type { GlobItem } from '../plan/index.js';
 
+/**
+ * ALWAYS_IGNORED are never copied by a glob: version-control metadata differs between
+ * clones, and slipway's own temporary files are not inputs.
+ */
+export const ALWAYS_IGNORED: readonly string[] = ['**/.git/**', '**/.slipway-tmp-*'];
+
+/** ignoredBelow turns host directories (the output, the cache) into ignore patterns when they lie below `baseDir`. */
+function ignoredBelow(baseDir: string, dirs: readonly string[]): string[] {
+  return dirs
+    .map((d) => relative(baseDir, d))
+    .filter((rel) => rel !== '' && !rel.startsWith('..') && !isAbsolute(rel))
+    .flatMap((rel) => {
+      const p = fg.escapePath(rel.split(sep).join('/'));
+      return [p, `${p}/**`];
+    });
+}
+
 /** globEntries expands `item` into tree inputs for layer `layer`. */
-export async function globEntries(item: GlobItem, layer: number, opts: { signal?: AbortSignal } = {}): Promise<TreeInput[]> {
+export async function globEntries(item: GlobItem, layer: number, opts: { signal?: AbortSignal; exclude?: readonly string[] } = {}): Promise<TreeInput[]> {
   const matches = await fg(item.patterns as string[], {
     cwd: item.baseDir,
+    ignore: [...ALWAYS_IGNORED, ...ignoredBelow(item.baseDir, opts.exclude ?? [])],
     dot: true,
     onlyFiles: false,
     markDirectories: true,
