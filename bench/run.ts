@@ -2,10 +2,12 @@
  * `npm run bench -- NAME`: runs one side-by-side benchmark. Benchmarks are never part of
  * `npm test`; they print medians and ratios against a peer measured in the same run.
  */
+import { runDeb822Bench } from './deb822.js';
 import { runGzipBench } from './gzip.js';
 
 const benches: Record<string, () => Promise<void>> = {
   gzip: () => runGzipBench(),
+  deb822: () => runDeb822Bench(),
 };
 
 const names = process.argv.slice(2);

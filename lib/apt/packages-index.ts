@@ -1,0 +1,250 @@
+/**
+ * Packages indices (Debian Policy §5.3 fields as the archive serves them, plus Filename,
+ * Size and SHA256): stanzas to {@link PackageRecord}s, and {@link PackageIndex}, the lookup
+ * by package name and by provided (virtual) name that a resolver asks.
+ */
+import type { Readable } from 'node:stream';
+import { AptFormatError } from './apt-format-error.js';
+import { readStanzas } from './deb822.js';
+import { foldField, type Stanza } from './stanza.js';
+
+/** PackageOrigin is the repository an index came from. */
+export interface PackageOrigin {
+  /** uri of the repository, as in its source entry. */
+  readonly uri: string;
+  /** suite (or a flat repository's path). */
+  readonly suite: string;
+  /** component; empty for a flat repository. */
+  readonly component: string;
+}
+
+/** MultiArch is a package's Multi-Arch value (Debian Policy §5.6.30 / the MultiArch spec); `no` when absent. */
+export type MultiArch = 'no' | 'same' | 'foreign' | 'allowed';
+
+/**
+ * PackageRecord is one binary package as a Packages index lists it. Relation fields
+ * (depends ... staticBuiltUsing) are the raw field text folded onto one line, undefined when
+ * absent; the relation parser lives in resolve.
+ */
+export interface PackageRecord {
+  /** name is the Package field. */
+  readonly name: string;
+  readonly version: string;
+  readonly architecture: string;
+  /** source is the source package's name: from `Source: name [(version)]`, else the package's own. */
+  readonly source: string;
+  /** sourceVersion is the source package's version: from `Source: name (version)`, else the package's own. */
+  readonly sourceVersion: string;
+  readonly multiArch: MultiArch;
+  /** essential is `Essential: yes`. */
+  readonly essential: boolean;
+  readonly priority: string | undefined;
+  readonly section: string | undefined;
+  /** installedSize is Installed-Size, in KiB (1024 bytes). */
+  readonly installedSize: number | undefined;
+  readonly maintainer: string | undefined;
+  readonly homepage: string | undefined;
+  /** description is the synopsis (the first line of Description). */
+  readonly description: string | undefined;
+  readonly depends: string | undefined;
+  readonly preDepends: string | undefined;
+  readonly recommends: string | undefined;
+  readonly suggests: string | undefined;
+  readonly enhances: string | undefined;
+  readonly conflicts: string | undefined;
+  readonly breaks: string | undefined;
+  readonly provides: string | undefined;
+  readonly replaces: string | undefined;
+  /** builtUsing lists the source packages whose code is built in (Policy §7.8), for licence compliance. */
+  readonly builtUsing: string | undefined;
+  /** staticBuiltUsing lists statically linked sources (Rust, Go), for licence compliance. */
+  readonly staticBuiltUsing: string | undefined;
+  /** filename is the .deb's path relative to the repository URI. */
+  readonly filename: string;
+  /** size of the .deb in bytes. */
+  readonly size: number;
+  /** sha256 of the .deb, 64 lowercase hex digits. */
+  readonly sha256: string;
+  readonly origin: PackageOrigin;
+}
+
+/** ReadPackagesOptions name the index in errors and allow cancelling. */
+export interface ReadPackagesOptions {
+  /** name is the index's URL or path for error messages; built from the origin when absent. */
+  readonly name?: string;
+  readonly signal?: AbortSignal;
+}
+
+const DIGITS = /^[0-9]{1,15}$/;
+const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
+const MULTI_ARCH: readonly string[] = ['no', 'same', 'foreign', 'allowed'];
+
+/**
+ * parsePackageRecord reads one Packages stanza into a PackageRecord from `origin`; `subject`
+ * names the index in errors. Throws an AptFormatError (ERR_APT_MALFORMED) with the stanza's
+ * line when Package, Version, Architecture, Filename, Size or SHA256 is missing or malformed,
+ * or Multi-Arch, Essential or Installed-Size has a value dpkg would not accept.
+ */
+export function parsePackageRecord(stanza: Stanza, origin: PackageOrigin, subject: string): PackageRecord {
+  const name = stanza.get('Package');
+  const fail = (field: string, problem: string): never => {
+    throw new AptFormatError('ERR_APT_MALFORMED', subject, stanza.field(field)?.line ?? stanza.line, `${name === undefined ? 'stanza' : `package ${name}`}: ${problem}`);
+  };
+  const required = (field: string): string => {
+    const v = stanza.get(field);
+    return v === undefined || v === '' ? fail(field, `no ${field} field`) : v;
+  };
+  const relation = (field: string): string | undefined => {
+    const v = stanza.get(field);
+    return v === undefined ? undefined : foldField(v);
+  };
+  required('Package');
+  const version = required('Version');
+  const architecture = required('Architecture');
+  const filename = required('Filename');
+  const size = required('Size');
+  if (!DIGITS.test(size)) fail('Size', `Size "${size}" is not a number of bytes`);
+  const sha256 = required('SHA256');
+  if (!SHA256_HEX.test(sha256)) fail('SHA256', `SHA256 "${sha256}" is not 64 hex digits`);
+  const multiArch = stanza.get('Multi-Arch') ?? 'no';
+  if (!MULTI_ARCH.includes(multiArch)) fail('Multi-Arch', `Multi-Arch "${multiArch}" is not one of ${MULTI_ARCH.join(', ')}`);
+  const essential = stanza.get('Essential');
+  if (essential !== undefined && essential !== 'yes' && essential !== 'no') fail('Essential', `Essential "${essential}" is not yes or no`);
+  const installedSize = stanza.get('Installed-Size');
+  if (installedSize !== undefined && !DIGITS.test(installedSize)) fail('Installed-Size', `Installed-Size "${installedSize}" is not a number of KiB`);
+  let source = name!;
+  let sourceVersion = version;
+  const sourceField = stanza.get('Source');
+  if (sourceField !== undefined) {
+    // Policy §5.6.1: `Source: name` or `Source: name (version)` when the versions differ.
+    const open = sourceField.indexOf('(');
+    source = (open < 0 ? sourceField : sourceField.slice(0, open)).trim();
+    if (open >= 0) {
+      const close = sourceField.indexOf(')', open);
+      sourceVersion = close < 0 ? '' : sourceField.slice(open + 1, close).trim();
+      if (sourceVersion === '' || sourceField.slice(close + 1).trim() !== '') fail('Source', `Source "${sourceField}" is not "name (version)"`);
+    }
+    if (source === '' || /\s/.test(source)) fail('Source', `Source "${sourceField}" is not "name" or "name (version)"`);
+  }
+  const description = stanza.get('Description');
+  const nl = description === undefined ? -1 : description.indexOf('\n');
+  return {
+    name: name!,
+    version,
+    architecture,
+    source,
+    sourceVersion,
+    multiArch: multiArch as MultiArch,
+    essential: essential === 'yes',
+    priority: stanza.get('Priority'),
+    section: stanza.get('Section'),
+    installedSize: installedSize === undefined ? undefined : Number(installedSize),
+    maintainer: stanza.get('Maintainer'),
+    homepage: stanza.get('Homepage'),
+    description: nl < 0 ? description : description!.slice(0, nl),
+    depends: relation('Depends'),
+    preDepends: relation('Pre-Depends'),
+    recommends: relation('Recommends'),
+    suggests: relation('Suggests'),
+    enhances: relation('Enhances'),
+    conflicts: relation('Conflicts'),
+    breaks: relation('Breaks'),
+    provides: relation('Provides'),
+    replaces: relation('Replaces'),
+    builtUsing: relation('Built-Using'),
+    staticBuiltUsing: relation('Static-Built-Using'),
+    filename,
+    size: Number(size),
+    sha256: sha256.toLowerCase(),
+    origin,
+  };
+}
+
+/**
+ * readPackages reads a Packages index (already decompressed and verified) into records, in
+ * index order. Errors: the deb822 syntax errors of {@link readStanzas} and the record errors
+ * of {@link parsePackageRecord}, both ERR_APT_MALFORMED naming the index and line; ERR_ABORTED.
+ */
+export async function* readPackages(src: Readable | AsyncIterable<Uint8Array | string>, origin: PackageOrigin, opts: ReadPackagesOptions = {}): AsyncIterable<PackageRecord> {
+  const name = opts.name ?? `${origin.uri} ${origin.suite}${origin.component ? `/${origin.component}` : ''} Packages`;
+  for await (const stanza of readStanzas(src, { name, ...(opts.signal ? { signal: opts.signal } : {}) })) {
+    yield parsePackageRecord(stanza, origin, name);
+  }
+}
+
+/**
+ * parseProvidedNames returns the package names a Provides field offers, in order: each
+ * comma-separated item up to its first blank, `(` or `:` (so `foo (= 1.0)` and `foo:any`
+ * give `foo`); empty items are skipped.
+ */
+export function parseProvidedNames(provides: string): string[] {
+  const names: string[] = [];
+  for (const item of provides.split(',')) {
+    const t = item.trim();
+    let end = 0;
+    while (end < t.length) {
+      const c = t.charCodeAt(end);
+      if (c === 32 || c === 9 || c === 10 || c === 40 || c === 58) break;
+      end++;
+    }
+    if (end > 0) names.push(t.slice(0, end));
+  }
+  return names;
+}
+
+const NONE: readonly PackageRecord[] = Object.freeze([]);
+
+/**
+ * PackageIndex holds package records for lookup by name and by provided name. Lookups
+ * return records in the order they were added, so adding indices in repository priority
+ * order keeps that order; one record appears once per name it provides.
+ */
+export class PackageIndex {
+  readonly #records: PackageRecord[] = [];
+  readonly #byName = new Map<string, PackageRecord[]>();
+  readonly #byProvides = new Map<string, PackageRecord[]>();
+
+  /** add appends a record. */
+  add(record: PackageRecord): void {
+    this.#records.push(record);
+    append(this.#byName, record.name, record);
+    if (record.provides !== undefined) {
+      for (const provided of parseProvidedNames(record.provides)) {
+        const list = this.#byProvides.get(provided);
+        if (list === undefined) this.#byProvides.set(provided, [record]);
+        else if (list[list.length - 1] !== record) list.push(record);
+      }
+    }
+  }
+
+  /** byName returns the records of package `name` (every version and architecture), in the order added. */
+  byName(name: string): readonly PackageRecord[] {
+    return this.#byName.get(name) ?? NONE;
+  }
+
+  /** byProvides returns the records whose Provides names `name`, in the order added. */
+  byProvides(name: string): readonly PackageRecord[] {
+    return this.#byProvides.get(name) ?? NONE;
+  }
+
+  /** size is the number of records added. */
+  get size(): number {
+    return this.#records.length;
+  }
+
+  /** names returns every package name, in the order first added. */
+  names(): IterableIterator<string> {
+    return this.#byName.keys();
+  }
+
+  /** Iterates every record in the order added. */
+  [Symbol.iterator](): IterableIterator<PackageRecord> {
+    return this.#records.values();
+  }
+}
+
+function append(map: Map<string, PackageRecord[]>, key: string, record: PackageRecord): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [record]);
+  else list.push(record);
+}
