@@ -13,6 +13,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Modules each module may import values from (core is open to all). */
 const ALLOWED: Record<string, readonly string[]> = {
   core: [],
+  openpgp: [],
   plan: [],
   fetch: [],
   deb: [],
@@ -20,7 +21,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   oci: [],
   sbom: [],
   frontend: ['plan'],
-  apt: ['fetch'],
+  apt: ['fetch', 'openpgp'],
   registry: ['fetch', 'oci'],
   resolve: [],
   build: ['plan', 'fetch', 'apt', 'resolve', 'deb', 'layer', 'oci', 'registry', 'sbom'],
