@@ -37,10 +37,21 @@ describe('configJsonSchema', () => {
   });
 
   it('lists the top-level keys and the files item kinds', () => {
-    assert.deepEqual(Object.keys(configJsonSchema['properties'] as Json), ['platforms', 'base', 'compression', 'files', 'users', 'groups', 'annotations', 'config']);
+    assert.deepEqual(Object.keys(configJsonSchema['properties'] as Json), ['platforms', 'base', 'compression', 'apt', 'files', 'users', 'groups', 'annotations', 'config']);
     const item = ((configJsonSchema['properties'] as Json)['files'] as Json)['items'] as Json;
     const kinds = (item['oneOf'] as Json[]).map((v) => v['required']);
     assert.deepEqual(kinds, [['src', 'dest'], ['content', 'dest'], ['tarball', 'dest'], ['symlink', 'dest'], ['dir']]);
+  });
+
+  it('describes the four forms of an apt source with anyOf', () => {
+    const apt = (configJsonSchema['properties'] as Json)['apt'] as Json;
+    const item = ((apt['properties'] as Json)['sources'] as Json)['items'] as Json;
+    const forms = item['anyOf'] as Json[];
+    assert.deepEqual(forms.map((f) => f['type']), ['string', 'string', 'string', 'object']);
+    assert.deepEqual(forms[0]!['enum'], ['system']);
+    assert.ok(new RegExp(forms[1]!['pattern'] as string, 'u').test('deb-src http://deb.example/debian bookworm main'));
+    assert.ok(new RegExp(forms[2]!['pattern'] as string, 'u').test('# repo\nTypes: deb\nURIs: http://deb.example/debian\n'));
+    assert.deepEqual((forms[3]!['oneOf'] as Json[]).map((v) => v['required']), [['uri', 'suites'], ['uris', 'suites']]);
   });
 
   it('gives the same enums as the validator', () => {

@@ -5,6 +5,7 @@
 import { closestName } from '../core/index.js';
 import { formatPlatform, KNOWN_PLATFORMS, parsePlatform } from '../plan/index.js';
 import { groupsSchema, usersSchema } from './accounts-schema.js';
+import { aptSchema } from './apt-schema.js';
 import { fileItemSchema } from './files-schema.js';
 import type { ImageSpec } from './image-spec.js';
 import { anyOf, array, integer, map, object, string, type JsonSchema, type Problem, type Schema } from './schema-dsl.js';
@@ -101,6 +102,7 @@ export const configSchema: Schema<ImageSpec> = object(
       enumHint: 'only scratch is supported for now; add files, or a tarball of a root filesystem, to it',
     }),
     compression: string({ description: 'How layers are compressed; default gzip.', enum: ['gzip', 'zstd', 'none'] }),
+    apt: aptSchema,
     files: array(fileItemSchema, { description: 'Inputs of the image filesystem, in order.' }),
     users: usersSchema,
     groups: groupsSchema,

@@ -106,12 +106,73 @@ export interface RuntimeConfigSpec {
   readonly 'stop-signal'?: string;
 }
 
+/** AptKeyUrlSpec is a signing key fetched from `url` (http or https) and pinned by its `fingerprint`. */
+export interface AptKeyUrlSpec {
+  readonly url: string;
+  /** The key's 40-hex-digit fingerprint; spaces allowed, any case. */
+  readonly fingerprint: string;
+}
+
+/**
+ * AptKeySpec is one `signed-by` key: a keyring path (relative to the config's directory), an
+ * armored key (`-----BEGIN PGP PUBLIC KEY BLOCK-----` …), a 40-hex-digit fingerprint that
+ * selects a key from the other keys given, or a key fetched by URL ({@link AptKeyUrlSpec}).
+ */
+export type AptKeySpec = string | AptKeyUrlSpec;
+
+/** AptRepositoryCommonSpec holds the keys of a structured `apt.sources` item besides `uri`/`uris`. */
+export interface AptRepositoryCommonSpec {
+  /** Suites, such as `bookworm`; one ending in `/` is a flat repository's path (then no components). */
+  readonly suites: readonly string[];
+  /** Components, such as `main`; required unless the suites are flat. */
+  readonly components?: readonly string[];
+  /** Debian architecture names to read, when restricted. */
+  readonly architectures?: readonly string[];
+  /** Default `["deb"]`. */
+  readonly types?: readonly ('deb' | 'deb-src')[];
+  /** Keys that may sign the repository; required unless `trusted: true`. */
+  readonly 'signed-by'?: AptKeySpec | readonly AptKeySpec[];
+  /** Skip signature checks (hashes are still checked); default false. */
+  readonly trusted?: boolean;
+  /** Refuse a Release past its Valid-Until; default true (false for snapshot archives). */
+  readonly 'check-valid-until'?: boolean;
+  /** Accept a Release older than the one cached; default false. */
+  readonly 'allow-rollback'?: boolean;
+}
+
+/** AptUriRepositorySpec is a repository at one URL (http, https or file). */
+export interface AptUriRepositorySpec extends AptRepositoryCommonSpec {
+  readonly uri: string;
+}
+
+/** AptUrisRepositorySpec is a repository with several mirrors, tried in order. */
+export interface AptUrisRepositorySpec extends AptRepositoryCommonSpec {
+  readonly uris: readonly string[];
+}
+
+/** AptRepositorySpec is a structured `apt.sources` item: exactly one of `uri` or `uris`. */
+export type AptRepositorySpec = AptUriRepositorySpec | AptUrisRepositorySpec;
+
+/**
+ * AptSourceSpec is one `apt.sources` item: `"system"` (the host's apt sources), a one-line
+ * source (`deb …` or `deb-src …`), a deb822 stanza (with a `Types:` or `URIs:` field), or
+ * an {@link AptRepositorySpec}.
+ */
+export type AptSourceSpec = string | AptRepositorySpec;
+
+/** AptSpec is the `apt:` section: the repositories packages come from. */
+export interface AptSpec {
+  /** At least one, in order; earlier sources win ties between equal versions. */
+  readonly sources: readonly AptSourceSpec[];
+}
+
 /** ImageSpec is a whole image config, as written in YAML or passed from TypeScript. */
 export interface ImageSpec {
   /** `os/arch[/variant]`; default `["linux/amd64"]`. */
   readonly platforms?: readonly string[];
   readonly base?: 'scratch';
   readonly compression?: 'gzip' | 'zstd' | 'none';
+  readonly apt?: AptSpec;
   readonly files?: readonly FileSpec[];
   readonly users?: readonly UserSpec[];
   readonly groups?: readonly GroupSpec[];

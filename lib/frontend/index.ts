@@ -19,6 +19,14 @@ export type {
   UserSpec,
   GroupSpec,
   RuntimeConfigSpec,
+  AptSpec,
+  AptSourceSpec,
+  AptRepositorySpec,
+  AptRepositoryCommonSpec,
+  AptUriRepositorySpec,
+  AptUrisRepositorySpec,
+  AptKeySpec,
+  AptKeyUrlSpec,
 } from './image-spec.js';
 export { configJsonSchema } from './config-schema.js';
 export type { JsonSchema } from './schema-dsl.js';

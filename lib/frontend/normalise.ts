@@ -1,12 +1,13 @@
 /**
  * Normalisation: a validated ImageSpec made into an ImagePlan, with defaults filled in,
- * names resolved to ids and image paths normalised.
+ * names resolved to ids, image paths normalised and host paths made absolute.
  */
 import { parsePlatform, type ImagePlan, type Platform } from '../plan/index.js';
 import { configSchema } from './config-schema.js';
 import type { ImageSpec } from './image-spec.js';
 import type { Locator } from './locate.js';
 import { normaliseAccounts } from './normalise-accounts.js';
+import { normaliseApt } from './normalise-apt.js';
 import { normaliseFiles } from './normalise-files.js';
 import { normaliseRuntime } from './normalise-runtime.js';
 
@@ -36,5 +37,6 @@ export function normaliseSpec(spec: ImageSpec, baseDir: string, loc: Locator): I
     config: normaliseRuntime(spec.config, accounts),
     annotations: Object.fromEntries(Object.entries(spec.annotations ?? {})),
     compression: spec.compression ?? 'gzip',
+    ...(spec.apt !== undefined ? { apt: normaliseApt(spec.apt, baseDir, loc) } : {}),
   };
 }

@@ -95,6 +95,10 @@ describe('array', () => {
     assert.equal(list.expected, 'a list of strings');
     assert.throws(() => list.validate('x'), { message: 'expected a list of strings, got a string' });
   });
+  it('gives the minItems hint on a short list', () => {
+    const hinted = array(string({ description: 's' }), { description: 'l', minItems: 1, minItemsHint: 'list one' });
+    assert.throws(() => hinted.validate([]), { code: 'ERR_CONFIG_INVALID_VALUE', hint: 'list one', message: 'must have at least 1 item' });
+  });
   it('reports a check problem at the item it names', () => {
     const unique = array(string({ description: 's' }), { description: 'l', check: (l) => (l[0] === l[1] ? { at: [1], problem: 'twice' } : undefined) });
     assert.throws(() => unique.validate(['a', 'a'], ['xs']), { code: 'ERR_CONFIG_INVALID_VALUE', location: { keyPath: 'xs[1]' } });
@@ -163,6 +167,15 @@ describe('oneOfByKey', () => {
   ]);
   it('names the conflicting keys', () => {
     assert.throws(() => item.validate({ src: 'a', dir: 'b' }), { message: 'an item needs exactly one of src, dir; src and dir conflict' });
+  });
+  it('says the given hints when no variant key, or several, are present', () => {
+    const hinted = oneOfByKey(
+      { src: object({ src: string({ description: 's' }) }, { description: 'a' }), dir: object({ dir: string({ description: 'd' }) }, { description: 'b' }) },
+      { description: 'i', missingHint: 'add src:', conflictHint: 'keep one' },
+    );
+    assert.throws(() => hinted.validate({}), { hint: 'add src:' });
+    assert.throws(() => hinted.validate({ src: 'a', dir: 'b' }), { hint: 'keep one' });
+    assert.throws(() => item.validate({}), { hint: 'add one of src, dir' });
   });
   it('renders a oneOf of closed variants', () => {
     const json = item.toJsonSchema();

@@ -110,6 +110,8 @@ export function boolean(opts: NodeOptions<boolean>): Schema<boolean> {
 /** ArrayOptions are the options of {@link array}. */
 export interface ArrayOptions<T> extends NodeOptions<readonly T[]> {
   readonly minItems?: number;
+  /** Said when the list has fewer than `minItems` items, e.g. what to list. */
+  readonly minItemsHint?: string;
 }
 
 /** array is a schema of a list whose every item matches `items`. */
@@ -122,7 +124,13 @@ export function array<T>(items: Schema<T>, opts: ArrayOptions<T>): Schema<readon
     inner: (v, path, report) => {
       const list = v as unknown[];
       if (opts.minItems !== undefined && list.length < opts.minItems) {
-        throw report({ code: 'ERR_CONFIG_INVALID_VALUE', path, target: 'value', problem: `must have at least ${opts.minItems} item${opts.minItems === 1 ? '' : 's'}` });
+        throw report({
+          code: 'ERR_CONFIG_INVALID_VALUE',
+          path,
+          target: 'value',
+          problem: `must have at least ${opts.minItems} item${opts.minItems === 1 ? '' : 's'}`,
+          ...(opts.minItemsHint ? { hint: opts.minItemsHint } : {}),
+        });
       }
       list.forEach((item, i) => items.validate(item, [...path, i], report));
       return list as readonly T[];
@@ -244,10 +252,20 @@ export function unknownKey(key: string, known: readonly string[], path: KeyPath,
   };
 }
 
+/** OneOfByKeyOptions are the options of {@link oneOfByKey}. */
+export interface OneOfByKeyOptions<T> extends NodeOptions<T> {
+  /** Names the mapping in messages, e.g. `a files item`; defaults to `this mapping`. */
+  readonly name?: string;
+  /** Said when the mapping has none of the variant keys; default `add one of …`. */
+  readonly missingHint?: string;
+  /** Said when the mapping has several variant keys; default `split it into one item per …`. */
+  readonly conflictHint?: string;
+}
+
 /** oneOfByKey is a schema of a mapping whose kind is told by which one of the variant keys it has. */
 export function oneOfByKey<const V extends { readonly [key: string]: ObjectSchema<unknown> }>(
   variants: V,
-  opts: NodeOptions<Infer<V[keyof V]>> & { readonly name?: string },
+  opts: OneOfByKeyOptions<Infer<V[keyof V]>>,
 ): Schema<Infer<V[keyof V]>> {
   const kinds = Object.keys(variants);
   const allKeys = [...new Set(kinds.flatMap((k) => variants[k]!.keys))];
@@ -274,7 +292,7 @@ export function oneOfByKey<const V extends { readonly [key: string]: ObjectSchem
           found.length === 0
             ? `${name} needs exactly one of ${kinds.join(', ')}; it has none`
             : `${name} needs exactly one of ${kinds.join(', ')}; ${found.join(' and ')} conflict`,
-        hint: found.length === 0 ? `add one of ${kinds.join(', ')}` : `split it into one item per ${found.join('/')}`,
+        hint: found.length === 0 ? (opts.missingHint ?? `add one of ${kinds.join(', ')}`) : (opts.conflictHint ?? `split it into one item per ${found.join('/')}`),
       });
     },
     json: () => ({ type: 'object', oneOf: kinds.map((k) => variants[k]!.toJsonSchema()) }),

@@ -4,6 +4,7 @@
  * normalised POSIX paths; paths on the host are absolute.
  */
 import type { ConfigLocation } from '../core/index.js';
+import type { AptPlan } from './apt-plan.js';
 import type { Platform } from './platform.js';
 
 /** SourceRef says where an input's source code lives, for the bill of materials. */
@@ -145,6 +146,8 @@ export interface ImagePlan {
   /** Annotations for the manifest(s) and index. */
   readonly annotations: Readonly<Record<string, string>>;
   readonly compression: LayerCompression;
+  /** apt repositories and keys; absent when the config has no `apt:` section. */
+  readonly apt?: AptPlan;
   /** The config file the plan came from, when it came from one. */
   readonly file?: string;
 }

@@ -5,3 +5,4 @@
 export * from './image-plan.js';
 export * from './platform.js';
 export * from './paths.js';
+export * from './apt-plan.js';
