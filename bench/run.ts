@@ -4,10 +4,14 @@
  */
 import { runDeb822Bench } from './deb822.js';
 import { runGzipBench } from './gzip.js';
+import { runIndexBench } from './index.js';
+import { runXzBench } from './xz.js';
 
 const benches: Record<string, () => Promise<void>> = {
   gzip: () => runGzipBench(),
   deb822: () => runDeb822Bench(),
+  xz: () => runXzBench(),
+  index: () => runIndexBench(),
 };
 
 const names = process.argv.slice(2);

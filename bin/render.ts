@@ -2,7 +2,7 @@
  * Text renderings of library results for the terminal. JSON output (`--json`) is the
  * result object itself and needs none of this.
  */
-import type { BuildResult, ImageReport } from '../lib/index.js';
+import type { AptUpdateResult, BuildResult, ImageReport } from '../lib/index.js';
 
 function humanSize(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB'];
@@ -59,5 +59,20 @@ export function renderInspect(r: ImageReport): string {
       for (const h of img.config.history) lines.push(`    ${h.created ?? ''}  ${h.created_by ?? ''}${h.empty_layer ? ' (no layer)' : ''}`);
     }
   }
+  return `${lines.join('\n')}\n`;
+}
+
+/** renderUpdateResult shows each verified repository, its signers and indices, and what each platform sees. */
+export function renderUpdateResult(r: AptUpdateResult): string {
+  const lines: string[] = [];
+  for (const repo of r.repositories) {
+    const signed = repo.signedBy.length ? `signed by ${repo.signedBy.join(', ')}` : 'NOT signature-checked (trusted)';
+    lines.push(`${repo.repository}: ${repo.file} ${repo.digest}${repo.fromCache ? ' (cached)' : ''}`);
+    lines.push(`  ${signed}; dated ${repo.date ?? 'unknown'}${repo.validUntil ? `, valid until ${repo.validUntil}` : ''}`);
+    for (const i of repo.indices) lines.push(`  ${i.path} ${humanSize(i.size)}`);
+  }
+  for (const p of r.platforms) lines.push(`${p.platform} (${p.architecture}): ${p.packages} packages`);
+  lines.push(`downloaded ${r.fetched.files} files (${humanSize(r.fetched.bytes)}), ${r.fetched.cachedFiles} from the cache`);
+  for (const w of r.warnings) lines.push(`warning: ${w.message} (${w.code})`);
   return `${lines.join('\n')}\n`;
 }

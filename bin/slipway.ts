@@ -5,16 +5,20 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { buildFromConfig, isSlipwayError, parseDestination, readOciImage, SlipwayError, type BuildProgress } from '../lib/index.js';
-import { renderBuildResult, renderInspect } from './render.js';
+import { buildFromConfig, isSlipwayError, parseDestination, readOciImage, SlipwayError, updateAptFromConfig, type BuildProgress } from '../lib/index.js';
+import { FetchProgressLine } from './fetch-progress-line.js';
+import { renderBuildResult, renderInspect, renderUpdateResult } from './render.js';
 
 const USAGE = `Usage:
   slipway build CONFIG [--output DEST] [--platform P[,P...]] [--cache-dir DIR] [--json]
+  slipway update CONFIG [--platform P[,P...]] [--cache-dir DIR] [--offline] [--json]
   slipway inspect DEST [--json]
   slipway --help | --version
 
 Commands:
   build     Build the image described by CONFIG (a slipway YAML file).
+  update    Verify the Release files of CONFIG's apt sources and fetch their package
+            indices into the cache (what apt-get update does); print what was verified.
   inspect   Show manifests, layers, config and history of an image on disk.
 
 Options:
@@ -22,6 +26,7 @@ Options:
                         docker-archive:FILE[:NAME:TAG]
   -p, --platform LIST   platforms to build instead of the config's, e.g. linux/amd64,linux/arm64
       --cache-dir DIR   cache for downloads and layers (default: the user cache directory)
+      --offline         use only the cache; fail if something is missing from it
       --json            print a JSON result (or error) on stdout instead of text
   -h, --help            show this help
   -v, --version         print the version
@@ -48,6 +53,7 @@ async function main(argv: string[]): Promise<number> {
         output: { type: 'string', short: 'o' },
         platform: { type: 'string', short: 'p', multiple: true },
         'cache-dir': { type: 'string' },
+        offline: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
@@ -81,6 +87,25 @@ async function main(argv: string[]): Promise<number> {
       });
       clearProgress();
       process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : renderBuildResult(result));
+      return 0;
+    }
+    if (command === 'update') {
+      if (!target) throw usage('update needs a CONFIG file');
+      const platforms = (values.platform ?? []).flatMap((p) => p.split(',')).map((p) => p.trim()).filter(Boolean);
+      const line = !json && process.stderr.isTTY ? new FetchProgressLine(process.stderr) : undefined;
+      try {
+        const result = await updateAptFromConfig(target, {
+          signal: interrupt.signal,
+          offline: values.offline ?? false,
+          ...(platforms.length ? { platforms } : {}),
+          ...(values['cache-dir'] ? { cacheDir: values['cache-dir'] } : {}),
+          ...(line ? { onProgress: (e) => line.update(e) } : {}),
+        });
+        line?.clear();
+        process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : renderUpdateResult(result));
+      } finally {
+        line?.clear();
+      }
       return 0;
     }
     if (command === 'inspect') {

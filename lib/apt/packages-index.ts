@@ -16,6 +16,15 @@ export interface PackageOrigin {
   readonly suite: string;
   /** component; empty for a flat repository. */
   readonly component: string;
+  /**
+   * poolUrls are the bases a record's Filename is relative to, one per mirror in order (the
+   * repository URIs, or a flat repository's directory); absent for indices read outside a client.
+   */
+  readonly poolUrls?: readonly string[];
+  /** releaseDigest is the sha256 digest of the verified InRelease/Release the index was listed in. */
+  readonly releaseDigest?: string;
+  /** signedBy are the primary fingerprints of the keys whose good signatures that Release carries. */
+  readonly signedBy?: readonly string[];
 }
 
 /** MultiArch is a package's Multi-Arch value (Debian Policy §5.6.30 / the MultiArch spec); `no` when absent. */

@@ -36,8 +36,10 @@ export interface Release {
   /** acquireByHash says indices may be fetched from `by-hash/SHA256/<hash>` paths. */
   readonly acquireByHash: boolean;
   /**
-   * noSupportForArchitectureAll says `Architecture: all` packages are listed only in the
-   * `binary-all` indices, not in every architecture's (`No-Support-for-Architecture-all: Packages`).
+   * noSupportForArchitectureAll is `No-Support-for-Architecture-all: Packages`: the
+   * repository does not rely on clients reading `binary-all` indices, because every
+   * architecture's index also lists the `Architecture: all` packages (Debian's archive does
+   * this); apt then skips binary-all, and so does slipway.
    */
   readonly noSupportForArchitectureAll: boolean;
   /** files listed under SHA256, by path, in file order (MD5Sum and SHA1 lists are ignored). */

@@ -5,6 +5,7 @@
  * Everything that can be wrong with the inputs is found before the destination is touched;
  * the destination is written atomically by the oci writers.
  */
+import { selectPlatforms } from './select-platforms.js';
 import { posix, resolve } from 'node:path';
 import type { Dispatcher } from 'undici';
 import { ConfigError, rfc3339, sourceDateEpoch, SlipwayError, type Descriptor, type Digest, type Layer, type Warning } from '../core/index.js';
@@ -148,18 +149,6 @@ function resolveDestination(output: string | Destination, cwd: string): Destinat
   return { ...d, path: resolve(cwd, d.path) };
 }
 
-function selectPlatforms(plan: ImagePlan, names: readonly string[] | undefined): Platform[] {
-  if (!names || names.length === 0) return [...plan.platforms];
-  const seen = new Set<string>();
-  return names.map((name) => {
-    const p = parsePlatform(name);
-    if (!p) throw new SlipwayError('ERR_USAGE', `--platform ${name}: unknown platform`, { hint: 'use os/arch[/variant], e.g. linux/amd64 or linux/arm/v7' });
-    const key = formatPlatform(p);
-    if (seen.has(key)) throw new SlipwayError('ERR_USAGE', `--platform ${name}: ${key} is named twice`, { hint: 'name each platform once' });
-    seen.add(key);
-    return p;
-  });
-}
 
 /**
  * collectTree merges every input into one tree. Each tarball gets a layer of its own (in

@@ -5,3 +5,7 @@
  */
 export * from './build-image.js';
 export { runtimeConfigJson, DEFAULT_PATH } from './runtime-config.js';
+export { updateApt, type AptUpdateOptions, type AptUpdateResult, type AptRepositoryReport } from './update-apt.js';
+export { aptRepositoriesFromPlan, type AptRepositoriesOptions } from './apt-repositories.js';
+export { debianArchitecture } from './debian-architecture.js';
+export type { FetchProgress, FetchStats } from '../fetch/index.js';

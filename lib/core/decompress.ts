@@ -1,12 +1,14 @@
 /**
  * Decompression by magic bytes or by name: gzip (node:zlib), zstd (fzstd, pure JavaScript),
- * or none. Decompressed output is the same on every platform whichever implementation runs.
- * Shared by input tarballs (build), docker-archive layers (oci) and, later, .deb members.
+ * xz (xz-embedded in WebAssembly, see xz-decompress-stream.ts), or none. Decompressed output
+ * is the same on every platform whichever implementation runs. Shared by input tarballs
+ * (build), docker-archive layers (oci), apt indices (Packages.xz) and .deb members.
  */
 import { open } from 'node:fs/promises';
 import { PassThrough, Transform, type TransformCallback } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { Decompress } from 'fzstd';
+import { XzDecompressStream } from './xz-decompress-stream.js';
 
 /** ArchiveCompression is what {@link sniffCompression} can tell. */
 export type ArchiveCompression = 'gzip' | 'zstd' | 'xz' | 'bzip2' | 'none';
@@ -33,10 +35,15 @@ export function compressionOf(head: Uint8Array): ArchiveCompression {
   return 'none';
 }
 
-/** openDecompressor returns a Transform that decompresses `kind` (xz and bzip2 are not supported yet). */
-export function openDecompressor(kind: Exclude<ArchiveCompression, 'xz' | 'bzip2'>): Transform {
+/**
+ * openDecompressor returns a Transform that decompresses `kind` (bzip2 is not supported).
+ * xz accepts concatenated streams and stream padding, and fails on corrupt or truncated
+ * input; see {@link XzDecompressStream} for what it refuses.
+ */
+export function openDecompressor(kind: Exclude<ArchiveCompression, 'bzip2'>): Transform {
   if (kind === 'gzip') return createGunzip();
   if (kind === 'zstd') return new ZstdDecompressStream();
+  if (kind === 'xz') return new XzDecompressStream();
   return new PassThrough();
 }
 

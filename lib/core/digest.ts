@@ -71,7 +71,7 @@ export interface VerifyExpectation {
   readonly size?: number;
   /** Named in the error: a file, URL or key path. */
   readonly subject: string;
-  readonly code?: 'ERR_FETCH_DIGEST_MISMATCH' | 'ERR_INPUT_DIGEST_MISMATCH';
+  readonly code?: 'ERR_FETCH_DIGEST_MISMATCH' | 'ERR_INPUT_DIGEST_MISMATCH' | 'ERR_APT_HASH_MISMATCH';
   readonly hint?: string;
 }
 

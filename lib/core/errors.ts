@@ -38,7 +38,8 @@ export const errorCodes = {
   ERR_APT_KEY: { summary: 'A signed-by key cannot be used: file missing or unreadable, no usable key in it, or a fetched key whose fingerprint differs from the pinned one.', exitCode: 2, transient: false },
   ERR_APT_HASH_MISMATCH: { summary: 'An index or package does not have the size or SHA256 that its Release (or index) lists.', exitCode: 1, transient: false },
   ERR_APT_INDEX_MISSING: { summary: 'A Release does not list an index that the sources ask for (suite, component or architecture not in the repository), or the server does not have it.', exitCode: 1, transient: false },
-  ERR_APT_RELEASE_EXPIRED: { summary: 'A Release is past its Valid-Until date (set check-valid-until: false for snapshots).', exitCode: 1, transient: false },
+  ERR_APT_RELEASE_EXPIRED: { summary: 'A Release is past its Valid-Until date (set check-valid-until: false for snapshots), or dated in the future.', exitCode: 1, transient: false },
+  ERR_APT_RELEASE_MISMATCH: { summary: 'A Release names another suite or codename than the one the sources ask for (a mirror serving the wrong suite, or a replayed Release).', exitCode: 1, transient: false },
   ERR_APT_ROLLBACK: { summary: 'A Release is older than the one already cached for the same source: a possible rollback or a stale mirror.', exitCode: 1, transient: false },
   ERR_PGP_MALFORMED: { summary: 'OpenPGP data (armor, key, signature) is malformed or uses a version or algorithm slipway does not support.', exitCode: 1, transient: false },
   ERR_FETCH_OFFLINE: { summary: 'Offline mode: the file is not in the cache and the network may not be used.', exitCode: 1, transient: false },
@@ -139,7 +140,7 @@ export class DigestMismatchError extends SlipwayError {
   readonly bytes: number;
 
   constructor(
-    code: 'ERR_FETCH_DIGEST_MISMATCH' | 'ERR_INPUT_DIGEST_MISMATCH',
+    code: 'ERR_FETCH_DIGEST_MISMATCH' | 'ERR_INPUT_DIGEST_MISMATCH' | 'ERR_APT_HASH_MISMATCH',
     subject: string,
     expected: string,
     actual: string,

@@ -1,0 +1,92 @@
+/**
+ * bench index: load bookworm main amd64 Packages from the cache — Release verified, index
+ * decompressed, checked against the Release, parsed and indexed by name and Provides — beside
+ * `apt-cache gencaches` rebuilding apt's pkgcache from the same index in a private apt root,
+ * in the same run. Medians of several runs, each in a fresh process, with peak RSS.
+ * The index comes from the mirror in the host's apt sources (downloaded once into the bench cache).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeAptRoot } from '../fixtures/apt-root.js';
+import { aptStateDir, readSystemSources, updateRepositories, type AptRepository } from '../lib/apt/index.js';
+import { ContentStore, Fetcher } from '../lib/fetch/index.js';
+import { median } from './stats.js';
+
+const KEYRING = '/usr/share/keyrings/debian-archive-keyring.gpg';
+
+interface Run {
+  readonly ms: number;
+  readonly rssMiB: number;
+}
+
+async function bookworm(): Promise<AptRepository> {
+  const entry = (await readSystemSources('/')).find((e) => e.types.includes('deb') && e.suites.includes('bookworm') && e.components.includes('main'));
+  if (entry === undefined) throw new Error('bench index needs an apt source for bookworm main in /etc/apt');
+  const uri = entry.uris[0]!;
+  return {
+    uris: [uri.endsWith('/') ? uri : `${uri}/`],
+    suite: 'bookworm',
+    components: ['main'],
+    types: ['deb'],
+    keys: [{ kind: 'file', path: KEYRING }],
+    trusted: false,
+    checkValidUntil: true,
+    allowRollback: true,
+    declaredAt: '/etc/apt',
+  };
+}
+
+function slipwayRun(cacheDir: string, repo: AptRepository): Run & { records: number } {
+  const child = fileURLToPath(new URL('./index-child.js', import.meta.url));
+  const out = execFileSync(process.execPath, [child, cacheDir, JSON.stringify([repo])], { encoding: 'utf8' });
+  return JSON.parse(out) as Run & { records: number };
+}
+
+function aptRun(run: (args: string[]) => { status: number | null; stderr: string }, dir: string): Run {
+  for (const f of ['pkgcache.bin', 'srcpkgcache.bin']) rmSync(join(dir, 'var/cache/apt', f), { force: true });
+  const r = run(['-f', '%e %M', 'apt-cache', 'gencaches']);
+  const m = /([0-9.]+) ([0-9]+)\s*$/.exec(r.stderr);
+  if (r.status !== 0 || !m) throw new Error(`apt-cache gencaches failed: ${r.stderr}`);
+  return { ms: Number(m[1]) * 1000, rssMiB: Number(m[2]) / 1024 };
+}
+
+/** runIndexBench prints slipway's and apt's medians over `runs` runs and their ratios. */
+export async function runIndexBench(runs = 5): Promise<void> {
+  const repo = await bookworm();
+  const cacheDir = process.env['SLIPWAY_BENCH_CACHE'] ?? join(tmpdir(), 'slipway-bench-cache');
+  const store = new ContentStore(join(cacheDir, 'blobs'));
+  const fetcher = new Fetcher({ store });
+  await updateRepositories([repo], { architectures: ['amd64'] }, { fetcher, store, stateDir: aptStateDir(cacheDir) });
+  await fetcher.close();
+
+  const root = await makeAptRoot({ architecture: 'amd64' });
+  try {
+    await root.writeSources(`deb [signed-by=${KEYRING}] ${repo.uris[0]} bookworm main\n`);
+    const update = await root.run('apt-get', ['update'], { timeoutMs: 600_000 });
+    if (update.status !== 0) throw new Error(`apt-get update failed: ${update.stderr}`);
+    const env = { ...process.env, APT_CONFIG: join(root.dir, 'apt.conf') };
+    const timed = (args: string[]) => spawnSync('/usr/bin/time', args, { env, encoding: 'utf8' });
+    const ours: (Run & { records: number })[] = [];
+    const apt: Run[] = [];
+    slipwayRun(cacheDir, repo); // warm-up: page cache and JIT of node itself
+    aptRun(timed, root.dir);
+    for (let i = 0; i < runs; i++) {
+      ours.push(slipwayRun(cacheDir, repo));
+      apt.push(aptRun(timed, root.dir));
+    }
+    const ms = median(ours.map((r) => r.ms));
+    const aptMs = median(apt.map((r) => r.ms));
+    const rss = median(ours.map((r) => r.rssMiB));
+    const aptRss = median(apt.map((r) => r.rssMiB));
+    console.log(`index: bookworm main amd64 Packages (${ours[0]!.records} records), median of ${runs} runs`);
+    console.log(`  slipway load (verify Release, gunzip, check sha256, parse, index): ${ms.toFixed(0)} ms, peak RSS ${rss.toFixed(0)} MiB`);
+    console.log(`  apt-cache gencaches:                                            ${aptMs.toFixed(0)} ms, peak RSS ${aptRss.toFixed(0)} MiB`);
+    console.log(`  ratio slipway/apt: time ${(ms / aptMs).toFixed(2)}, RSS ${(rss / aptRss).toFixed(2)}`);
+    console.log(`  runs (ms): slipway ${ours.map((r) => r.ms.toFixed(0)).join(' ')}; apt ${apt.map((r) => r.ms.toFixed(0)).join(' ')}`);
+  } finally {
+    await root.close();
+  }
+}
