@@ -1,15 +1,26 @@
 /**
  * One measured run of `npm run bench -- index`, in a process of its own so that its peak RSS
- * is its own: bookworm main amd64 Packages is read from the cache (Release verified offline,
- * index decompressed, checked against the Release, parsed and indexed). Prints one JSON line.
+ * is its own: bookworm main amd64 Packages is read from the cache with the Release verified
+ * offline. `cold`: the parsed form is removed first, so the index is decompressed, checked
+ * against the Release, parsed, every record checked and the table written; `warm`: the
+ * parsed form is read. Prints one JSON line.
  */
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { aptStateDir, loadPackageIndex, updateRepositories, type AptRepository } from '../lib/apt/index.js';
 import { ContentStore, Fetcher } from '../lib/fetch/index.js';
 
-const [cacheDir, reposJson] = process.argv.slice(2);
+const [cacheDir, reposJson, mode] = process.argv.slice(2);
 const repos = JSON.parse(reposJson!) as AptRepository[];
 const store = new ContentStore(join(cacheDir!, 'blobs'));
+if (mode === 'cold') {
+  const dir = join(aptStateDir(cacheDir!), 'indices');
+  for (const name of await readdir(dir).catch(() => [])) {
+    const table = JSON.parse(await readFile(join(dir, name), 'utf8')) as { data: string };
+    await rm(store.path(table.data as never), { force: true });
+    await rm(join(dir, name), { force: true });
+  }
+}
 const fetcher = new Fetcher({ store, offline: true });
 const t0 = process.hrtime.bigint();
 const ctx = { fetcher, store, stateDir: aptStateDir(cacheDir!), offline: true };

@@ -83,8 +83,13 @@ class StanzaParser {
   #highs: readonly number[] = NO_HIGH_BYTES;
   #high = 0;
   #done: Stanza[] = [];
+  /** Byte spans [start, end) of completed stanzas, in pairs, when asked for (whole-buffer parses only). */
+  readonly #spans: number[] | undefined;
+  #spanStart = 0;
+  #spanEnd = 0;
 
-  constructor(opts: Deb822Options) {
+  constructor(opts: Deb822Options, spans = false) {
+    this.#spans = spans ? [] : undefined;
     this.#subject = opts.name ?? '<input>';
     this.#comments = opts.comments ?? false;
     this.#code = opts.code ?? 'ERR_APT_MALFORMED';
@@ -129,6 +134,11 @@ class StanzaParser {
   /** finish ends the input: a last stanza without a trailing blank line is complete too. */
   finish(): void {
     this.#endStanza();
+  }
+
+  /** spans returns the byte spans [start, end) of every stanza completed, as pairs (when made with `spans`). */
+  spans(): number[] {
+    return this.#spans ?? [];
   }
 
   /** take returns the stanzas completed so far and forgets them. */
@@ -183,7 +193,11 @@ class StanzaParser {
     while (vs < e && (text.charCodeAt(vs) === 32 || text.charCodeAt(vs) === 9)) vs++;
     let ve = e;
     while (ve > vs && (text.charCodeAt(ve - 1) === 32 || text.charCodeAt(ve - 1) === 9)) ve--;
-    if (this.#values.length === 0) this.#stanzaLine = this.#line;
+    if (this.#values.length === 0) {
+      this.#stanzaLine = this.#line;
+      this.#spanStart = this.#base + s;
+    }
+    this.#spanEnd = this.#base + e;
     if (key.key.seen === this.#stanza) {
       throw this.error(`field "${key.name}" appears twice in one stanza (first on line ${this.#lines[key.key.index]})`);
     }
@@ -224,6 +238,7 @@ class StanzaParser {
     if (last < 0) throw this.error('a continuation line (starting with a space) before any field');
     this.#stanzaBytes += e - s + 1;
     if (this.#stanzaBytes > MAX_DEB822_STANZA_BYTES) throw this.error(`stanza is longer than ${MAX_DEB822_STANZA_BYTES} bytes`);
+    this.#spanEnd = this.#base + e;
     // Policy §5.6.13: " ." stands for an empty line in a multi-line value.
     this.#values[last] += e - s === 2 && text.charCodeAt(s + 1) === 46 ? '\n' : `\n${this.#decode(s + 1, e)}`;
   }
@@ -231,6 +246,7 @@ class StanzaParser {
   #endStanza(): void {
     if (this.#values.length > 0) {
       this.#done.push(new FieldListStanza(this.#stanzaLine, this.#keys, this.#names, this.#values, this.#lines));
+      this.#spans?.push(this.#spanStart, this.#spanEnd);
       this.#keys = [];
       this.#names = [];
       this.#values = [];
@@ -300,15 +316,58 @@ export async function* readStanzas(src: Readable | AsyncIterable<Uint8Array | st
 
 /** parseStanzas parses deb822 text held in memory; the same rules and errors as {@link readStanzas}. */
 export function parseStanzas(text: string | Uint8Array, opts: Omit<Deb822Options, 'signal'> = {}): Stanza[] {
-  const parser = new StanzaParser(opts);
-  const b = toBuffer(text);
+  return parseInBlocks(new StanzaParser(opts), toBuffer(text)).take();
+}
+
+/**
+ * StanzaSpans are the stanzas of a buffer with where each lies: stanza `i` is the bytes
+ * `[spans[2i], spans[2i+1])` (from its first field to the end of its last line, without the
+ * line ending), so it can be parsed again alone later.
+ */
+export interface StanzaSpans {
+  readonly stanzas: Stanza[];
+  readonly spans: readonly number[];
+}
+
+/** parseStanzaSpans parses deb822 bytes held in memory like {@link parseStanzas}, also giving each stanza's byte span. */
+export function parseStanzaSpans(bytes: Uint8Array, opts: Omit<Deb822Options, 'signal'> = {}): StanzaSpans {
+  const stanzas: Stanza[] = [];
+  const spans: number[] = [];
+  forEachStanzaSpan(bytes, opts, (stanza, start, end) => {
+    stanzas.push(stanza);
+    spans.push(start, end);
+  });
+  return { stanzas, spans };
+}
+
+/**
+ * forEachStanzaSpan parses deb822 bytes held in memory like {@link parseStanzas}, handing each
+ * stanza and its byte span [start, end) to `fn` as soon as its block is parsed, so that the
+ * stanzas of a large index need not all be held at once.
+ */
+export function forEachStanzaSpan(bytes: Uint8Array, opts: Omit<Deb822Options, 'signal'>, fn: (stanza: Stanza, start: number, end: number) => void): void {
+  const parser = new StanzaParser(opts, true);
+  let taken = 0;
+  const drain = () => {
+    const spans = parser.spans();
+    for (const stanza of parser.take()) {
+      fn(stanza, spans[2 * taken]!, spans[2 * taken + 1]!);
+      taken++;
+    }
+  };
+  parseInBlocks(parser, toBuffer(bytes), drain);
+  drain();
+}
+
+function parseInBlocks(parser: StanzaParser, b: Buffer, afterBlock?: () => void): StanzaParser {
   // In blocks ending at a newline, as a stream would arrive: smaller strings to decode and scan.
   for (let pos = 0; pos < b.length; ) {
     const nl = pos + BLOCK_BYTES < b.length ? b.indexOf(10, pos + BLOCK_BYTES) : -1;
     const end = nl < 0 ? b.length : nl + 1;
     parser.feed(b, pos, end);
+    afterBlock?.();
     pos = end;
   }
   parser.finish();
-  return parser.take();
+  return parser;
 }

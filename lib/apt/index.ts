@@ -24,5 +24,6 @@ export { requireGoodSignature, checkReleaseFields, checkRollback, CLOCK_SKEW_SEC
 export { acquireRelease, commitRelease, releaseBaseUrl, MAX_RELEASE_BYTES, type AcquireOptions, type VerifiedRelease } from './acquire-release.js';
 export * from './index-targets.js';
 export * from './fetch-index.js';
+export * from './index-table.js';
 export * from './load-packages.js';
 export * from './update-repositories.js';

@@ -5,8 +5,9 @@
 import { SlipwayError } from '../core/index.js';
 import type { VerifiedRelease } from './acquire-release.js';
 import type { AptClientContext } from './client-context.js';
-import { openIndex, type FetchedIndex } from './fetch-index.js';
-import { PackageIndex, readPackages, type PackageOrigin, type PackageRecord } from './packages-index.js';
+import type { FetchedIndex } from './fetch-index.js';
+import { openIndexTable, recordAt } from './index-table.js';
+import { PackageIndex, type PackageOrigin } from './packages-index.js';
 import { isFlat } from './repository.js';
 
 /** SnapshotIndex is a fetched index and the Release that listed it. */
@@ -29,38 +30,30 @@ export function originOf(entry: SnapshotIndex): PackageOrigin {
   };
 }
 
-function wrapRead(err: unknown, subject: string): unknown {
-  if (err instanceof SlipwayError) return err;
-  return new SlipwayError('ERR_APT_MALFORMED', `${subject}: cannot be decompressed: ${(err as Error).message}`, { cause: err, hint: 'the cached index is corrupt; remove it from the cache and try again' });
-}
-
 /**
  * loadPackageIndex reads every Packages index in `entries` whose architecture is
  * `architecture` or `all` (flat repositories' indices are filtered by record) into one
- * PackageIndex, in entry order. A record listed twice by one Release (binary-all and an
- * architecture's index) is kept once. Errors: ERR_APT_MALFORMED and ERR_APT_HASH_MISMATCH
- * naming the index; ERR_ABORTED.
+ * PackageIndex, in entry order. Indices come from their cached parsed form (built on first
+ * use, see {@link openIndexTable}); records are parsed when first looked up. A package
+ * version listed twice by one Release (binary-all and an architecture's index) is kept once.
+ * Errors: ERR_APT_MALFORMED and ERR_APT_HASH_MISMATCH naming the index; ERR_ABORTED.
  */
-export async function loadPackageIndex(entries: readonly SnapshotIndex[], architecture: string, ctx: Pick<AptClientContext, 'store' | 'signal'>): Promise<PackageIndex> {
+export async function loadPackageIndex(entries: readonly SnapshotIndex[], architecture: string, ctx: Pick<AptClientContext, 'store' | 'stateDir' | 'signal'>): Promise<PackageIndex> {
   const index = new PackageIndex();
   const seen = new Set<string>();
   for (const entry of entries) {
     const { index: file } = entry;
     if (file.kind !== 'Packages') continue;
     if (file.architecture !== '' && file.architecture !== architecture && file.architecture !== 'all') continue;
+    if (ctx.signal?.aborted) throw new SlipwayError('ERR_ABORTED', `${file.subject}: loading was aborted`, { cause: ctx.signal.reason });
     const origin = originOf(entry);
-    const keep = (r: PackageRecord) => r.architecture === architecture || r.architecture === 'all';
-    try {
-      const src = await openIndex(file, ctx);
-      for await (const record of readPackages(src, origin, { name: file.subject, ...(ctx.signal ? { signal: ctx.signal } : {}) })) {
-        if (!keep(record)) continue;
-        const id = `${entry.release.digest} ${record.name} ${record.version} ${record.architecture} ${record.sha256}`;
-        if (seen.has(id)) continue;
-        seen.add(id);
-        index.add(record);
-      }
-    } catch (err) {
-      throw wrapRead(err, file.subject);
+    const table = await openIndexTable(file, ctx);
+    for (const e of table.entries) {
+      if (e.architecture !== architecture && e.architecture !== 'all') continue;
+      const id = `${entry.release.digest} ${e.name} ${e.version} ${e.architecture}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      index.addLazy(e.name, e.provides, () => recordAt(table, e, origin, file.subject));
     }
   }
   return index;

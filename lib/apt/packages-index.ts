@@ -203,42 +203,72 @@ export function parseProvidedNames(provides: string): string[] {
 
 const NONE: readonly PackageRecord[] = Object.freeze([]);
 
+/** Entry is one record of a PackageIndex, held parsed or as a way to parse it on first use. */
+interface Entry {
+  record: PackageRecord | undefined;
+  readonly load: (() => PackageRecord) | undefined;
+}
+
+function materialize(e: Entry): PackageRecord {
+  e.record ??= e.load!();
+  return e.record;
+}
+
 /**
  * PackageIndex holds package records for lookup by name and by provided name. Lookups
  * return records in the order they were added, so adding indices in repository priority
- * order keeps that order; one record appears once per name it provides.
+ * order keeps that order; one record appears once per name it provides. Records may be
+ * added lazily ({@link PackageIndex.addLazy}): then only the name and provided names are
+ * held, and the record is parsed on first lookup, as apt's pkgcache points into its lists.
  */
 export class PackageIndex {
-  readonly #records: PackageRecord[] = [];
-  readonly #byName = new Map<string, PackageRecord[]>();
-  readonly #byProvides = new Map<string, PackageRecord[]>();
+  readonly #entries: Entry[] = [];
+  readonly #byName = new Map<string, Entry[]>();
+  readonly #byProvides = new Map<string, Entry[]>();
 
   /** add appends a record. */
   add(record: PackageRecord): void {
-    this.#records.push(record);
-    append(this.#byName, record.name, record);
-    if (record.provides !== undefined) {
-      for (const provided of parseProvidedNames(record.provides)) {
-        const list = this.#byProvides.get(provided);
-        if (list === undefined) this.#byProvides.set(provided, [record]);
-        else if (list[list.length - 1] !== record) list.push(record);
-      }
+    this.#insert(record.name, record.provides === undefined ? [] : parseProvidedNames(record.provides), { record, load: undefined });
+  }
+
+  /**
+   * addLazy appends a record known by its name and provided names, to be made by `load` when
+   * first looked up; `load` must return a record of that name.
+   */
+  addLazy(name: string, provides: readonly string[], load: () => PackageRecord): void {
+    this.#insert(name, provides, { record: undefined, load });
+  }
+
+  #insert(name: string, provides: readonly string[], entry: Entry): void {
+    this.#entries.push(entry);
+    append(this.#byName, name, entry);
+    for (const provided of provides) {
+      const list = this.#byProvides.get(provided);
+      if (list === undefined) this.#byProvides.set(provided, [entry]);
+      else if (list[list.length - 1] !== entry) list.push(entry);
     }
   }
 
   /** byName returns the records of package `name` (every version and architecture), in the order added. */
   byName(name: string): readonly PackageRecord[] {
-    return this.#byName.get(name) ?? NONE;
+    const list = this.#byName.get(name);
+    return list === undefined ? NONE : list.map(materialize);
   }
 
   /** byProvides returns the records whose Provides names `name`, in the order added. */
   byProvides(name: string): readonly PackageRecord[] {
-    return this.#byProvides.get(name) ?? NONE;
+    const list = this.#byProvides.get(name);
+    return list === undefined ? NONE : list.map(materialize);
+  }
+
+  /** has tells whether any record is named `name`, without parsing one. */
+  has(name: string): boolean {
+    return this.#byName.has(name);
   }
 
   /** size is the number of records added. */
   get size(): number {
-    return this.#records.length;
+    return this.#entries.length;
   }
 
   /** names returns every package name, in the order first added. */
@@ -246,14 +276,14 @@ export class PackageIndex {
     return this.#byName.keys();
   }
 
-  /** Iterates every record in the order added. */
-  [Symbol.iterator](): IterableIterator<PackageRecord> {
-    return this.#records.values();
+  /** Iterates every record in the order added (parsing lazy ones). */
+  *[Symbol.iterator](): IterableIterator<PackageRecord> {
+    for (const e of this.#entries) yield materialize(e);
   }
 }
 
-function append(map: Map<string, PackageRecord[]>, key: string, record: PackageRecord): void {
+function append(map: Map<string, Entry[]>, key: string, entry: Entry): void {
   const list = map.get(key);
-  if (list === undefined) map.set(key, [record]);
-  else list.push(record);
+  if (list === undefined) map.set(key, [entry]);
+  else list.push(entry);
 }
