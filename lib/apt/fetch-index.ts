@@ -22,27 +22,22 @@ export interface FetchedIndex extends IndexTarget {
   readonly subject: string;
 }
 
-function subjectOf(vr: VerifiedRelease, t: IndexTarget): string {
+function subjectOf(vr: VerifiedRelease, t: Pick<IndexTarget, 'file'>): string {
   return redactUrl(new URL(t.file.path, vr.baseUrls[0]).toString());
 }
 
-/**
- * fetchIndex downloads `target` of `vr` into the cache, verified against the size and SHA256
- * the Release lists. Throws ERR_APT_HASH_MISMATCH (wrong or too many bytes on every mirror
- * and attempt), ERR_APT_INDEX_MISSING (listed but not on any mirror), ERR_FETCH_OFFLINE
- * (offline and not cached) and fetch errors; in every case nothing enters the cache.
- */
-export async function fetchIndex(vr: VerifiedRelease, target: IndexTarget, ctx: AptClientContext): Promise<FetchedIndex> {
-  const subject = subjectOf(vr, target);
-  const digest = parseDigest(`sha256:${target.file.sha256}`);
+async function fetchForm(vr: VerifiedRelease, form: Omit<IndexTarget, 'alternatives'>, ctx: AptClientContext): Promise<Digest> {
+  const subject = subjectOf(vr, form);
+  const digest = parseDigest(`sha256:${form.file.sha256}`);
   try {
-    await ctx.fetcher.fetchVerified(target.urls, { sha256: digest, size: target.file.size, subject }, ctx.signal ? { signal: ctx.signal } : {});
+    await ctx.fetcher.fetchVerified(form.urls, { sha256: digest, size: form.file.size, subject }, ctx.signal ? { signal: ctx.signal } : {});
+    return digest;
   } catch (err) {
     if (!(err instanceof SlipwayError)) throw err;
     const release = `the ${vr.file} of ${vr.repository.suite}`;
     if (err.code === 'ERR_FETCH_DIGEST_MISMATCH' || err.code === 'ERR_FETCH_TOO_LARGE') {
       const reason = err.message.split(`${subject}: `).join('').split(`GET ${subject} `).join('');
-      throw new SlipwayError('ERR_APT_HASH_MISMATCH', `${subject}: does not match ${release} (${target.file.size} bytes, sha256 ${target.file.sha256}): ${reason}`, {
+      throw new SlipwayError('ERR_APT_HASH_MISMATCH', `${subject}: does not match ${release} (${form.file.size} bytes, sha256 ${form.file.sha256}): ${reason}`, {
         cause: err,
         hint: 'the mirror is inconsistent or mid-update; try again later or another mirror',
       });
@@ -52,7 +47,30 @@ export async function fetchIndex(vr: VerifiedRelease, target: IndexTarget, ctx: 
     }
     throw err;
   }
-  return { ...target, digest, subject };
+}
+
+/**
+ * fetchIndex downloads `target` of `vr` into the cache, verified against the size and SHA256
+ * the Release lists; when that form is wrong or missing on every mirror, the other forms the
+ * Release lists are tried in turn. Throws the first form's error when none works:
+ * ERR_APT_HASH_MISMATCH (wrong or too many bytes), ERR_APT_INDEX_MISSING (listed but not
+ * served), ERR_FETCH_OFFLINE (offline and not cached) and fetch errors; in every case
+ * nothing wrong enters the cache.
+ */
+export async function fetchIndex(vr: VerifiedRelease, target: IndexTarget, ctx: AptClientContext): Promise<FetchedIndex> {
+  let first: unknown;
+  for (const form of [target, ...target.alternatives]) {
+    try {
+      const digest = await fetchForm(vr, form, ctx);
+      return { ...form, alternatives: [], digest, subject: subjectOf(vr, form) };
+    } catch (err) {
+      first ??= err;
+      // Offline, another form may be the one an earlier online run fell back to and cached.
+      const next = err instanceof SlipwayError && (err.code === 'ERR_APT_HASH_MISMATCH' || err.code === 'ERR_APT_INDEX_MISSING' || err.code === 'ERR_FETCH_OFFLINE');
+      if (!next) throw err;
+    }
+  }
+  throw first;
 }
 
 /**

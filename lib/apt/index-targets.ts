@@ -26,6 +26,12 @@ export interface IndexTarget {
   readonly uncompressed?: ReleaseFile;
   /** urls to try in order. */
   readonly urls: readonly string[];
+  /**
+   * alternatives are the other forms the Release lists for the same index, in preference
+   * order: tried when this one fails its size or SHA256 or is not served, as apt moves on to
+   * the next compression.
+   */
+  readonly alternatives: readonly Omit<IndexTarget, 'alternatives'>[];
 }
 
 /**
@@ -56,12 +62,15 @@ function urlsFor(vr: VerifiedRelease, file: ReleaseFile): string[] {
 }
 
 function target(vr: VerifiedRelease, kind: IndexKind, component: string, architecture: string, base: string): IndexTarget | undefined {
+  const forms: Omit<IndexTarget, 'alternatives'>[] = [];
   for (const [ext, compression] of COMPRESSION_PREFERENCE) {
     const file = vr.release.files.get(base + ext);
     if (file === undefined) continue;
     const uncompressed = ext === '' ? undefined : vr.release.files.get(base);
-    return { kind, component, architecture, file, compression, ...(uncompressed === undefined ? {} : { uncompressed }), urls: urlsFor(vr, file) };
+    forms.push({ kind, component, architecture, file, compression, ...(uncompressed === undefined ? {} : { uncompressed }), urls: urlsFor(vr, file) });
   }
+  const [first, ...alternatives] = forms;
+  if (first !== undefined) return { ...first, alternatives };
   const other = ['.bz2', '.lzma', '.lz4'].find((ext) => vr.release.files.has(base + ext));
   if (other !== undefined) throw missing(vr, `${base} is offered only as ${other}, which slipway does not read`, 'ask the repository to publish .xz, .gz or .zst indices');
   return undefined;

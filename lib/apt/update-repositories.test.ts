@@ -134,6 +134,20 @@ describe('updateRepositories', () => {
     assert.equal((await loadPackageIndex(snap.indices, 'arm64', ctx)).byName('hello').length, 1);
   });
 
+  it('falls back to another form of an index when one is wrong on the mirror, as apt does', async () => {
+    const b = await bench({ suites: [suite({ indexCompression: ['gz', 'xz'] })] });
+    const gz = packagesPath('bookworm', 'main', 'amd64', 'gz');
+    b.server.fault(gz, { kind: 'corrupt' });
+    const ctx = b.context({ attempts: 2 });
+    const repo = b.repository('bookworm');
+    const snap = await updateRepositories([repo], { architectures: ['amd64'] }, ctx);
+    assert.equal(snap.indices[0]!.index.file.path, 'main/binary-amd64/Packages.xz');
+    assert.equal(b.server.requests.filter((r) => r.path === gz).length, 2, 'the wrong form was tried a bounded number of times');
+    assert.equal((await loadPackageIndex(snap.indices, 'amd64', ctx)).byName('hello').length, 1);
+    const offline = await updateRepositories([repo], { architectures: ['amd64'] }, b.context({ offline: true }));
+    assert.equal(offline.indices[0]!.index.file.path, 'main/binary-amd64/Packages.xz');
+  });
+
   it('works offline from the cache alone, and fails clearly on a miss', async () => {
     const b = await bench({ suites: [suite()] });
     const repo = b.repository('bookworm');
