@@ -73,6 +73,7 @@ export function renderUpdateResult(r: AptUpdateResult): string {
   }
   for (const p of r.platforms) lines.push(`${p.platform} (${p.architecture}): ${p.packages} packages`);
   lines.push(`downloaded ${r.fetched.files} files (${humanSize(r.fetched.bytes)}), ${r.fetched.cachedFiles} from the cache`);
-  for (const w of r.warnings) lines.push(`warning: ${w.message} (${w.code})`);
+  // Warnings went to stderr as they were raised.
+  if (r.warnings.length > 0) lines.push(`${r.warnings.length} warning(s), shown above`);
   return `${lines.join('\n')}\n`;
 }

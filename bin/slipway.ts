@@ -100,6 +100,8 @@ async function main(argv: string[]): Promise<number> {
           ...(platforms.length ? { platforms } : {}),
           ...(values['cache-dir'] ? { cacheDir: values['cache-dir'] } : {}),
           ...(line ? { onProgress: (e) => line.update(e) } : {}),
+          // Shown when raised, so a warning is not lost when the update then fails.
+          ...(json ? {} : { onWarning: (w) => process.stderr.write(`${line ? '\r\x1b[K' : ''}warning: ${w.message} (${w.code})\n`) }),
         });
         line?.clear();
         process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : renderUpdateResult(result));

@@ -7,11 +7,11 @@
 import { Readable } from 'node:stream';
 import { sha256Digest, SlipwayError, type Digest } from '../core/index.js';
 import { redactUrl } from '../fetch/index.js';
-import { verifySignature, type Keyring } from '../openpgp/index.js';
+import { verifySignature } from '../openpgp/index.js';
 import { nowOf, type AptClientContext } from './client-context.js';
-import { loadKeyring } from './load-keyring.js';
+import { acceptsSigner, loadKeyring, type TrustedKeys } from './load-keyring.js';
 import { checkReleaseFields, checkRollback, requireGoodSignature, type Signer } from './release-checks.js';
-import { readReleaseState, writeReleaseState, type ReleaseState } from './release-state.js';
+import { readReleaseState, writeReleaseState, type ReleaseInfo, type ReleaseState } from './release-state.js';
 import { parseRelease, type Release } from './release.js';
 import { repositoryKey, repositoryName, type AptRepository } from './repository.js';
 import { stripClearsign } from './strip-clearsign.js';
@@ -60,31 +60,21 @@ interface Fetched {
   readonly file: 'InRelease' | 'Release';
   readonly bytes: Buffer;
   readonly signature?: Buffer;
+  /** uri is the mirror it came from, as configured (credentials kept for further requests). */
   readonly uri: string;
 }
 
-async function download(repo: AptRepository, ctx: AptClientContext): Promise<Fetched> {
-  let last: unknown;
-  for (const uri of repo.uris) {
-    const base = releaseBaseUrl(uri, repo.suite);
-    const get = (name: string, allowNotFound: boolean) =>
-      ctx.fetcher.fetchBytes([base + name], { maxBytes: MAX_RELEASE_BYTES, subject: redactUrl(base + name), allowNotFound, ...(ctx.signal ? { signal: ctx.signal } : {}) });
-    try {
-      const inRelease = await get('InRelease', true);
-      if (inRelease !== undefined) return { file: 'InRelease', bytes: inRelease, uri };
-      const release = await get('Release', true);
-      if (release === undefined) {
-        last = new SlipwayError('ERR_APT_INDEX_MISSING', `${redactUrl(base)}: neither InRelease nor Release exists`, { hint: `check the URI and suite of ${repo.declaredAt}` });
-        continue;
-      }
-      const signature = await get('Release.gpg', true);
-      return { file: 'Release', bytes: release, uri, ...(signature === undefined ? {} : { signature }) };
-    } catch (err) {
-      if (err instanceof SlipwayError && err.code === 'ERR_ABORTED') throw err;
-      last = err;
-    }
-  }
-  throw last;
+/** fetchFrom downloads the Release of `repo` from mirror `uri`; undefined when the mirror has neither InRelease nor Release. */
+async function fetchFrom(repo: AptRepository, uri: string, ctx: AptClientContext): Promise<Fetched | undefined> {
+  const base = releaseBaseUrl(uri, repo.suite);
+  const get = (name: string) =>
+    ctx.fetcher.fetchBytes([base + name], { maxBytes: MAX_RELEASE_BYTES, subject: redactUrl(base + name), allowNotFound: true, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+  const inRelease = await get('InRelease');
+  if (inRelease !== undefined) return { file: 'InRelease', bytes: inRelease, uri };
+  const release = await get('Release');
+  if (release === undefined) return undefined;
+  const signature = await get('Release.gpg');
+  return { file: 'Release', bytes: release, uri, ...(signature === undefined ? {} : { signature }) };
 }
 
 interface Checked {
@@ -92,27 +82,48 @@ interface Checked {
   readonly signers: Signer[];
 }
 
-/** verifyFetched checks signature and fields of fetched Release bytes; nothing is stored. */
-function verifyFetched(repo: AptRepository, fetched: Fetched, keyring: Keyring, ctx: AptClientContext): Checked {
-  const subject = redactUrl(releaseBaseUrl(fetched.uri, repo.suite) + fetched.file);
+function subjectOf(repo: AptRepository, fetched: Pick<Fetched, 'uri' | 'file'>): string {
+  return redactUrl(releaseBaseUrl(fetched.uri, repo.suite) + fetched.file);
+}
+
+function pgpError(err: unknown, subject: string): unknown {
+  if (!(err instanceof SlipwayError) || err.code !== 'ERR_PGP_MALFORMED') return err;
+  return new SlipwayError('ERR_APT_SIGNATURE', `${subject}: the signature cannot be read: ${err.message}`, { cause: err, hint: 'the mirror sent a damaged file; try again or another mirror' });
+}
+
+/**
+ * verifyFetched checks signature and fields of fetched Release bytes; nothing is stored. The
+ * signature is checked over the bytes as served (the cleartext is split as latin1, which
+ * keeps every byte); the text is decoded as UTF-8 only for parsing, after verification.
+ */
+function verifyFetched(repo: AptRepository, fetched: Fetched, trusted: TrustedKeys, ctx: AptClientContext): Checked {
+  const subject = subjectOf(repo, fetched);
   const now = nowOf(ctx);
-  const text = fetched.bytes.toString('utf8');
+  const policy = { accept: (f: string, p: string) => acceptsSigner(trusted, f, p) };
   let content: string;
   let signers: Signer[] = [];
-  if (fetched.file === 'InRelease') {
-    const parts = stripClearsign(text, subject);
-    content = parts.text;
-    if (!repo.trusted) signers = requireGoodSignature(verifySignature(parts.text, parts.signature, keyring, { now, subject, cleartext: true }), subject, repo);
-  } else {
-    content = text;
-    if (!repo.trusted) {
-      if (fetched.signature === undefined) {
-        throw new SlipwayError('ERR_APT_SIGNATURE', `${subject}: the repository is not signed (no InRelease, no Release.gpg)`, {
-          hint: `sign the repository, or set trusted: true for ${repo.declaredAt} to skip signature checks`,
-        });
+  try {
+    if (fetched.file === 'InRelease') {
+      const parts = stripClearsign(fetched.bytes.toString('latin1'), subject);
+      const signed = Buffer.from(parts.text, 'latin1');
+      content = signed.toString('utf8');
+      if (!repo.trusted) {
+        const checks = verifySignature(signed, parts.signature, trusted.keyring, { now, subject, cleartext: true });
+        signers = requireGoodSignature(checks, subject, repo, { ...policy, declaredHashes: parts.hashes });
       }
-      signers = requireGoodSignature(verifySignature(fetched.bytes, fetched.signature, keyring, { now, subject: `${subject}.gpg` }), subject, repo);
+    } else {
+      content = fetched.bytes.toString('utf8');
+      if (!repo.trusted) {
+        if (fetched.signature === undefined) {
+          throw new SlipwayError('ERR_APT_SIGNATURE', `${subject}: the repository is not signed (no InRelease, no Release.gpg)`, {
+            hint: `sign the repository, or set trusted: true for ${repo.declaredAt} to skip signature checks`,
+          });
+        }
+        signers = requireGoodSignature(verifySignature(fetched.bytes, fetched.signature, trusted.keyring, { now, subject: `${subject}.gpg` }), subject, repo, policy);
+      }
     }
+  } catch (err) {
+    throw pgpError(err, subject);
   }
   const release = parseRelease(content, subject);
   checkReleaseFields(release, repo, subject, Math.floor(now.getTime() / 1000));
@@ -129,72 +140,117 @@ async function readStored(ctx: AptClientContext, digest: Digest): Promise<Buffer
 
 async function fromCache(repo: AptRepository, state: ReleaseState | undefined, ctx: AptClientContext): Promise<Fetched> {
   const name = repositoryName(repo);
-  const miss = () =>
-    new SlipwayError('ERR_FETCH_OFFLINE', `${name}: no verified Release in the cache`, { hint: 'run once without --offline to fill the cache' });
+  const miss = () => new SlipwayError('ERR_FETCH_OFFLINE', `${name}: no verified Release in the cache`, { hint: 'run once without --offline to fill the cache' });
   if (state === undefined) throw miss();
   const bytes = await readStored(ctx, state.digest);
   const signature = state.signature === undefined ? undefined : await readStored(ctx, state.signature);
   if (bytes === undefined || (state.signature !== undefined && signature === undefined)) throw miss();
-  return { file: state.file, bytes, uri: state.uri, ...(signature === undefined ? {} : { signature }) };
+  // The state keeps the mirror without credentials; use the configured URI it stands for.
+  const uri = repo.uris.find((u) => redactUrl(u) === state.uri) ?? repo.uris[0]!;
+  return { file: state.file, bytes, uri, ...(signature === undefined ? {} : { signature }) };
+}
+
+function infoOf(release: Release): ReleaseInfo {
+  const out: { -readonly [K in keyof ReleaseInfo]: ReleaseInfo[K] } = {};
+  if (release.origin !== undefined) out.origin = release.origin;
+  if (release.label !== undefined) out.label = release.label;
+  if (release.suite !== undefined) out.suite = release.suite;
+  if (release.codename !== undefined) out.codename = release.codename;
+  return out;
+}
+
+function warnInfoChange(repo: AptRepository, release: Release, state: ReleaseState | undefined, ctx: AptClientContext): void {
+  if (state?.info === undefined) return;
+  const now = infoOf(release);
+  for (const k of ['origin', 'label', 'suite', 'codename'] as const) {
+    if (state.info[k] !== now[k]) {
+      ctx.onWarning?.({ code: 'W_APT_RELEASE_INFO_CHANGED', message: `${repositoryName(repo)}: ${k} changed from ${state.info[k] ?? '(none)'} to ${now[k] ?? '(none)'} since the last update` });
+    }
+  }
 }
 
 /**
  * commitRelease stores a verified Release's bytes in the cache and records it as the
- * repository's latest (for rollback checks and offline use). Nothing to do for one read
- * from the cache.
+ * repository's latest (for rollback checks and offline use). The state is read again first:
+ * a Release older than one another process committed meanwhile is ERR_APT_ROLLBACK unless
+ * the repository allows rollbacks. Nothing to do for one read from the cache.
  */
 export async function commitRelease(vr: VerifiedRelease, ctx: AptClientContext): Promise<void> {
   if (vr.fromCache) return;
-  const fetched: Fetched = { file: vr.file, bytes: vr.bytes, uri: vr.mirrors[0]!, ...(vr.signature === undefined ? {} : { signature: vr.signature }) };
-  await remember(vr.repository, fetched, vr.release, ctx);
-}
-
-async function remember(repo: AptRepository, fetched: Fetched, release: Release, ctx: AptClientContext): Promise<Digest> {
+  const repo = vr.repository;
+  const latest = await readReleaseState(ctx.stateDir, repositoryKey(repo));
+  checkRollback(vr.release, latest?.date, repo, subjectOf(repo, { uri: vr.mirrors[0]!, file: vr.file }));
   const put = (b: Buffer) => ctx.store.put(Readable.from([b]), { expect: { digest: sha256Digest(b), size: b.length, subject: 'Release' }, ...(ctx.signal ? { signal: ctx.signal } : {}) });
-  const { digest } = await put(fetched.bytes);
-  const signature = fetched.signature === undefined ? undefined : (await put(fetched.signature)).digest;
+  const { digest } = await put(vr.bytes);
+  const signature = vr.signature === undefined ? undefined : (await put(vr.signature)).digest;
   await writeReleaseState(ctx.stateDir, {
     key: repositoryKey(repo),
-    file: fetched.file,
+    file: vr.file,
     digest,
-    uri: fetched.uri,
+    uri: redactUrl(vr.mirrors[0]!),
     ...(signature === undefined ? {} : { signature }),
-    ...(release.date === undefined ? {} : { date: release.date }),
+    ...(vr.release.date === undefined ? {} : { date: vr.release.date }),
+    info: infoOf(vr.release),
   });
-  return digest;
+}
+
+/** acquireOnline tries each mirror in turn until one serves a Release that passes every check. */
+async function acquireOnline(repo: AptRepository, trusted: TrustedKeys, state: ReleaseState | undefined, ctx: AptClientContext): Promise<{ fetched: Fetched; checked: Checked }> {
+  let first: unknown;
+  for (const uri of repo.uris) {
+    try {
+      const fetched = await fetchFrom(repo, uri, ctx);
+      if (fetched === undefined) {
+        throw new SlipwayError('ERR_APT_INDEX_MISSING', `${redactUrl(releaseBaseUrl(uri, repo.suite))}: neither InRelease nor Release exists`, { hint: `check the URI and suite of ${repo.declaredAt}` });
+      }
+      const checked = verifyFetched(repo, fetched, trusted, ctx);
+      checkRollback(checked.release, state?.date, repo, subjectOf(repo, fetched));
+      return { fetched, checked };
+    } catch (err) {
+      if (err instanceof SlipwayError && (err.code === 'ERR_ABORTED' || err.code === 'ERR_APT_KEY')) throw err;
+      first ??= err;
+    }
+  }
+  throw first;
 }
 
 /**
- * acquireRelease returns the verified Release of `repo`. Errors: ERR_APT_KEY (keys),
+ * acquireRelease returns the verified Release of `repo`, from the first mirror that serves
+ * one passing every check. Errors (of the first mirror, when all fail): ERR_APT_KEY (keys),
  * ERR_APT_SIGNATURE (unsigned, bad or untrusted signature), ERR_APT_MALFORMED,
  * ERR_APT_RELEASE_MISMATCH, ERR_APT_RELEASE_EXPIRED, ERR_APT_ROLLBACK, ERR_APT_INDEX_MISSING
- * (no Release on any mirror), fetch errors, and ERR_FETCH_OFFLINE offline without a cached
- * Release. A source with `trusted` skips signature checks and warns W_APT_UNAUTHENTICATED.
+ * (no Release), fetch errors; ERR_FETCH_OFFLINE offline without a cached Release;
+ * ERR_CACHE_CORRUPT for a damaged state file. A source with `trusted` skips signature
+ * checks and warns W_APT_UNAUTHENTICATED; a changed Origin, Label, Suite or Codename warns
+ * W_APT_RELEASE_INFO_CHANGED.
  */
 export async function acquireRelease(repo: AptRepository, ctx: AptClientContext, opts: AcquireOptions = {}): Promise<VerifiedRelease> {
   const name = repositoryName(repo);
-  const keyring: Keyring = repo.trusted ? { keys: [] } : await loadKeyring(repo.keys, ctx, name);
+  const trusted: TrustedKeys = repo.trusted ? { keyring: { keys: [] }, fingerprints: [] } : await loadKeyring(repo.keys, ctx, name);
   if (repo.trusted) ctx.onWarning?.({ code: 'W_APT_UNAUTHENTICATED', message: `${name}: signature checks skipped (trusted: true at ${repo.declaredAt})` });
   const state = await readReleaseState(ctx.stateDir, repositoryKey(repo));
-  const fetched = ctx.offline ? await fromCache(repo, state, ctx) : await download(repo, ctx);
-  const { release, signers } = verifyFetched(repo, fetched, keyring, ctx);
-  const digest = sha256Digest(fetched.bytes);
-  if (!ctx.offline) {
-    checkRollback(release, state?.date, repo, redactUrl(releaseBaseUrl(fetched.uri, repo.suite) + fetched.file));
-    if (opts.commit !== false) await remember(repo, fetched, release, ctx);
+  let fetched: Fetched;
+  let checked: Checked;
+  if (ctx.offline) {
+    fetched = await fromCache(repo, state, ctx);
+    checked = verifyFetched(repo, fetched, trusted, ctx);
+  } else {
+    ({ fetched, checked } = await acquireOnline(repo, trusted, state, ctx));
+    warnInfoChange(repo, checked.release, state, ctx);
   }
   const mirrors = [fetched.uri, ...repo.uris.filter((u) => u !== fetched.uri)];
-  return {
+  const vr: VerifiedRelease = {
     repository: repo,
-    release,
+    release: checked.release,
     file: fetched.file,
-    digest,
-    signers,
+    digest: sha256Digest(fetched.bytes),
+    signers: checked.signers,
     mirrors,
     baseUrls: mirrors.map((u) => releaseBaseUrl(u, repo.suite)),
     fromCache: ctx.offline === true,
     bytes: fetched.bytes,
     ...(fetched.signature === undefined ? {} : { signature: fetched.signature }),
   };
+  if (!ctx.offline && opts.commit !== false) await commitRelease(vr, ctx);
+  return vr;
 }
-

@@ -70,6 +70,9 @@ async function readCached(index: FetchedIndex, ctx: Pick<AptClientContext, 'stor
     return undefined;
   }
   if (file?.format !== INDEX_TABLE_FORMAT || typeof file.data !== 'string' || !isDigest(file.data) || !Array.isArray(file.rows)) return undefined;
+  // The table must point at the blob the Release vouches for, when it lists the uncompressed index.
+  const expected = index.compression === 'none' ? index.digest : index.uncompressed ? `sha256:${index.uncompressed.sha256}` : undefined;
+  if (expected !== undefined && file.data !== expected) return undefined;
   if (!(await ctx.store.has(file.data))) return undefined;
   const data = await readFile(ctx.store.path(file.data));
   if (data.length !== file.size) return undefined;

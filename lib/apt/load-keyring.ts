@@ -43,51 +43,82 @@ function parseKeys(data: Uint8Array | string, subject: string): Keyring {
   }
 }
 
-/** hasFingerprint tells whether a key of `ring` (primary or subkey) has `fingerprint`. */
+/** keysWithFingerprint keeps the certificates of `ring` that have a primary key or subkey with `fingerprint`. */
 function keysWithFingerprint(ring: Keyring, fingerprint: string): Keyring {
   return { keys: ring.keys.filter((k) => k.fingerprint === fingerprint || k.subkeys.some((s) => s.fingerprint === fingerprint)) };
 }
 
-async function fetchPinnedKey(url: string, fingerprint: string, ctx: AptClientContext): Promise<Keyring> {
+const FINGERPRINT = /^[0-9A-F]{40}$|^[0-9A-F]{64}$/;
+
+function checkFingerprint(fingerprint: string, subject: string): string {
+  const f = fingerprint.toUpperCase();
+  if (!FINGERPRINT.test(f)) throw keyError(subject, `"${fingerprint}" is not a key fingerprint (40 or 64 hex digits)`, 'copy the full fingerprint, e.g. from gpg --with-fingerprint');
+  return f;
+}
+
+async function fetchPinnedKey(url: string, pinned: string, ctx: AptClientContext): Promise<Keyring> {
+  const shown = redactUrl(url);
+  const fingerprint = checkFingerprint(pinned, `key ${shown}`);
   const cached = join(ctx.stateDir, 'keys', `${fingerprint}.key`);
   try {
-    return parseKeys(await readFile(cached), cached);
+    // Narrowed again on every read: only the pinned certificate is ever trusted.
+    const ring = keysWithFingerprint(parseKeys(await readFile(cached), cached), fingerprint);
+    if (ring.keys.length > 0) return ring;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' && !(err instanceof SlipwayError)) throw err;
   }
-  const shown = redactUrl(url);
   const bytes = await ctx.fetcher.fetchBytes([url], { maxBytes: MAX_KEYRING_BYTES, subject: `key ${shown}`, ...(ctx.signal ? { signal: ctx.signal } : {}) });
   if (bytes === undefined) throw keyError(shown, 'not found', 'check the key URL');
   const ring = parseKeys(bytes, shown);
-  const pinned = keysWithFingerprint(ring, fingerprint);
-  if (pinned.keys.length === 0) {
+  const narrowed = keysWithFingerprint(ring, fingerprint);
+  if (narrowed.keys.length === 0) {
     const got = ring.keys.map((k) => k.fingerprint).join(', ');
     throw keyError(shown, `has key ${got}, not the pinned fingerprint ${fingerprint}`, 'check the URL and the fingerprint; never copy a fingerprint from the same place as the key');
   }
   await mkdir(join(ctx.stateDir, 'keys'), { recursive: true });
   await writeFileAtomic(cached, bytes);
-  return pinned;
+  return narrowed;
+}
+
+/** FingerprintFilter is a signed-by fingerprint: signatures count only by keys it names. */
+export interface FingerprintFilter {
+  readonly fingerprint: string;
+  /** exact: only a signature by the key with this fingerprint (apt's `FPR!`), not by other subkeys of its certificate. */
+  readonly exact: boolean;
+}
+
+/** TrustedKeys are a repository's signed-by keys, loaded. */
+export interface TrustedKeys {
+  readonly keyring: Keyring;
+  /** fingerprints narrow which signatures count; empty when signed-by names none. */
+  readonly fingerprints: readonly FingerprintFilter[];
+}
+
+/** acceptsSigner tells whether a good signature by `fingerprint` (of primary `primary`) counts under `trusted`. */
+export function acceptsSigner(trusted: TrustedKeys, fingerprint: string, primary: string): boolean {
+  if (trusted.fingerprints.length === 0) return true;
+  return trusted.fingerprints.some((f) => f.fingerprint === fingerprint || (!f.exact && f.fingerprint === primary));
 }
 
 /**
  * loadKeyring loads `keys` into one Keyring. Fingerprint entries narrow the keys loaded from
- * the other entries to those (primary or subkey) fingerprints. Throws ERR_APT_KEY naming the
- * file or URL for a missing or unreadable keyring, one with no key, a fetched key whose
- * fingerprint is not the pinned one, or fingerprints that match no key; `subject` names the
- * repository in that last message.
+ * the other entries (see {@link acceptsSigner}). Throws ERR_APT_KEY naming the file or URL
+ * for a missing or unreadable keyring, one with no key, a fetched key whose fingerprint is
+ * not the pinned one, or fingerprints that match no key; `subject` names the repository in
+ * that last message.
  */
-export async function loadKeyring(keys: readonly KeySource[], ctx: AptClientContext, subject: string): Promise<Keyring> {
+export async function loadKeyring(keys: readonly KeySource[], ctx: AptClientContext, subject: string): Promise<TrustedKeys> {
   const rings: Keyring[] = [];
-  const wanted: string[] = [];
+  const wanted: FingerprintFilter[] = [];
   for (const key of keys) {
     if (key.kind === 'file') rings.push(await readKeyFile(key.path));
     else if (key.kind === 'inline') rings.push(parseKeys(key.armored, `${subject} inline signed-by key`));
-    else if (key.kind === 'url') rings.push(await fetchPinnedKey(key.url, key.fingerprint.toUpperCase(), ctx));
-    else wanted.push(key.fingerprint.toUpperCase());
+    else if (key.kind === 'url') rings.push(await fetchPinnedKey(key.url, key.fingerprint, ctx));
+    else wanted.push({ fingerprint: checkFingerprint(key.fingerprint, subject), exact: key.exact === true });
   }
   const all = mergeKeyrings(...rings);
-  if (wanted.length === 0) return all;
-  const narrowed = mergeKeyrings(...wanted.map((f) => keysWithFingerprint(all, f)));
-  if (narrowed.keys.length === 0) throw keyError(subject, `no key with fingerprint ${wanted.join(', ')} among the signed-by keyrings`, 'add the keyring that holds the key to signed-by');
-  return narrowed;
+  if (wanted.length === 0) return { keyring: all, fingerprints: [] };
+  const narrowed = mergeKeyrings(...wanted.map((f) => keysWithFingerprint(all, f.fingerprint)));
+  if (narrowed.keys.length === 0) throw keyError(subject, `no key with fingerprint ${wanted.map((f) => f.fingerprint).join(', ')} among the signed-by keyrings`, 'add the keyring that holds the key to signed-by');
+  return { keyring: narrowed, fingerprints: wanted };
 }

@@ -3,6 +3,7 @@
  * one architecture, in source order, each record knowing its repository, Release and signers.
  */
 import { SlipwayError } from '../core/index.js';
+import { redactUrl } from '../fetch/index.js';
 import type { VerifiedRelease } from './acquire-release.js';
 import type { AptClientContext } from './client-context.js';
 import type { FetchedIndex } from './fetch-index.js';
@@ -21,7 +22,7 @@ export function originOf(entry: SnapshotIndex): PackageOrigin {
   const { release, index } = entry;
   const repo = release.repository;
   return {
-    uri: repo.uris[0]!,
+    uri: redactUrl(repo.uris[0]!),
     suite: repo.suite,
     component: index.component,
     poolUrls: isFlat(repo) ? release.baseUrls : release.mirrors,

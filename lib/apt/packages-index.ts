@@ -10,7 +10,7 @@ import { foldField, type Stanza } from './stanza.js';
 
 /** PackageOrigin is the repository an index came from. */
 export interface PackageOrigin {
-  /** uri of the repository, as in its source entry. */
+  /** uri of the repository, as in its source entry but without credentials (safe to print and record). */
   readonly uri: string;
   /** suite (or a flat repository's path). */
   readonly suite: string;
@@ -19,6 +19,8 @@ export interface PackageOrigin {
   /**
    * poolUrls are the bases a record's Filename is relative to, one per mirror in order (the
    * repository URIs, or a flat repository's directory); absent for indices read outside a client.
+   * They are transport: they keep any credentials of the configured URIs, so never print or
+   * record them (use `uri`).
    */
   readonly poolUrls?: readonly string[];
   /** releaseDigest is the sha256 digest of the verified InRelease/Release the index was listed in. */

@@ -5,7 +5,7 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isDigest, sha256Digest, writeFileAtomic, type Digest } from '../core/index.js';
+import { isDigest, sha256Digest, SlipwayError, writeFileAtomic, type Digest } from '../core/index.js';
 
 /** ReleaseState is the remembered last verified Release of one repository suite. */
 export interface ReleaseState {
@@ -19,28 +19,63 @@ export interface ReleaseState {
   readonly signature?: Digest;
   /** date is the Release's Date in seconds since the epoch, when it has one. */
   readonly date?: number;
-  /** uri is the mirror the Release was fetched from. */
+  /** uri is the mirror the Release was fetched from, without credentials. */
   readonly uri: string;
+  /** info is the Release's Origin, Label, Suite and Codename, to notice when they change. */
+  readonly info?: ReleaseInfo;
+}
+
+/** ReleaseInfo is what identifies a Release's distribution; a change is worth a warning (apt asks for confirmation). */
+export interface ReleaseInfo {
+  readonly origin?: string;
+  readonly label?: string;
+  readonly suite?: string;
+  readonly codename?: string;
 }
 
 function statePath(stateDir: string, key: string): string {
   return join(stateDir, 'releases', `${sha256Digest(key).slice('sha256:'.length)}.json`);
 }
 
-/** readReleaseState returns the remembered state for `key`, or undefined when none (or unreadable). */
+function damaged(path: string, problem: string): SlipwayError {
+  return new SlipwayError('ERR_CACHE_CORRUPT', `${path}: ${problem}`, { hint: 'remove this file (it only remembers the last verified Release) and run again' });
+}
+
+function infoOf(v: unknown): ReleaseInfo | undefined {
+  if (typeof v !== 'object' || v === null) return undefined;
+  const o = v as Record<string, unknown>;
+  const out: Record<string, string> = {};
+  for (const k of ['origin', 'label', 'suite', 'codename']) if (typeof o[k] === 'string') out[k] = o[k] as string;
+  return out;
+}
+
+/**
+ * readReleaseState returns the remembered state for `key`, or undefined when there is none.
+ * A state file that exists but cannot be read or does not hold a state is ERR_CACHE_CORRUPT:
+ * failing closed, since a missing state would turn the rollback check off.
+ */
 export async function readReleaseState(stateDir: string, key: string): Promise<ReleaseState | undefined> {
+  const path = statePath(stateDir, key);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw damaged(path, `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
   let data: unknown;
   try {
-    data = JSON.parse(await readFile(statePath(stateDir, key), 'utf8'));
+    data = JSON.parse(text);
   } catch {
-    return undefined;
+    throw damaged(path, 'is not JSON');
   }
-  if (typeof data !== 'object' || data === null) return undefined;
+  if (typeof data !== 'object' || data === null) throw damaged(path, 'is not a Release state');
   const s = data as Record<string, unknown>;
-  if (s['key'] !== key || (s['file'] !== 'InRelease' && s['file'] !== 'Release')) return undefined;
-  if (typeof s['digest'] !== 'string' || !isDigest(s['digest']) || typeof s['uri'] !== 'string') return undefined;
-  if (s['signature'] !== undefined && (typeof s['signature'] !== 'string' || !isDigest(s['signature']))) return undefined;
-  if (s['date'] !== undefined && typeof s['date'] !== 'number') return undefined;
+  if (s['key'] !== key || (s['file'] !== 'InRelease' && s['file'] !== 'Release')) throw damaged(path, 'is not the state of this repository');
+  if (typeof s['digest'] !== 'string' || !isDigest(s['digest']) || typeof s['uri'] !== 'string') throw damaged(path, 'has no valid digest or uri');
+  if (s['signature'] !== undefined && (typeof s['signature'] !== 'string' || !isDigest(s['signature']))) throw damaged(path, 'has an invalid signature digest');
+  if (s['date'] !== undefined && typeof s['date'] !== 'number') throw damaged(path, 'has an invalid date');
+  const info = infoOf(s['info']);
   return {
     key,
     file: s['file'],
@@ -48,6 +83,7 @@ export async function readReleaseState(stateDir: string, key: string): Promise<R
     uri: s['uri'],
     ...(s['signature'] === undefined ? {} : { signature: s['signature'] as Digest }),
     ...(s['date'] === undefined ? {} : { date: s['date'] as number }),
+    ...(info === undefined ? {} : { info }),
   };
 }
 

@@ -11,13 +11,15 @@ import type { SourceEntry, SourceType } from './sources.js';
 /**
  * KeySource is one `signed-by` key: a keyring file (binary `.gpg` or armored `.asc`, absolute
  * path), an armored key given inline, a key fetched from a URL and pinned by fingerprint, or a
- * fingerprint that narrows the other keys to the one (primary or subkey) it names.
+ * fingerprint that narrows the other keys as apt does: a signature counts only when the key
+ * that made it, or its primary key, has that fingerprint; with `exact` (apt's `FPR!`) only
+ * when the signing key itself has it.
  */
 export type KeySource =
   | { readonly kind: 'file'; readonly path: string }
   | { readonly kind: 'inline'; readonly armored: string }
   | { readonly kind: 'url'; readonly url: string; readonly fingerprint: string }
-  | { readonly kind: 'fingerprint'; readonly fingerprint: string };
+  | { readonly kind: 'fingerprint'; readonly fingerprint: string; readonly exact?: boolean };
 
 /** AptRepository is one suite of one repository with the keys that must sign its Release. */
 export interface AptRepository {
@@ -48,9 +50,9 @@ export function isFlat(repo: Pick<AptRepository, 'suite'>): boolean {
   return repo.suite.endsWith('/');
 }
 
-/** repositoryKey identifies a repository suite across runs: its first URI and suite. */
+/** repositoryKey identifies a repository suite across runs: its first URI (without credentials) and suite. */
 export function repositoryKey(repo: Pick<AptRepository, 'uris' | 'suite'>): string {
-  return `${repo.uris[0]} ${repo.suite}`;
+  return `${redactUrl(repo.uris[0] ?? '')} ${repo.suite}`;
 }
 
 /** repositoryName renders a repository for messages: `URI SUITE`. */
@@ -77,7 +79,7 @@ export function parseSignedBy(value: string, baseDir: string, file: string, line
   const keys: KeySource[] = [];
   for (const word of trimmed.split(/[\s,]+/).filter(Boolean)) {
     const upper = word.toUpperCase();
-    if (FINGERPRINT.test(upper)) keys.push({ kind: 'fingerprint', fingerprint: upper.replace(/!$/, '') });
+    if (FINGERPRINT.test(upper)) keys.push({ kind: 'fingerprint', fingerprint: upper.replace(/!$/, ''), ...(upper.endsWith('!') ? { exact: true } : {}) });
     else if (/^[0-9A-Fa-f]{8,39}$/.test(word)) {
       throw new AptFormatError('ERR_APT_SOURCES_INVALID', file, line, `signed-by "${word}" looks like a short key id`, { hint: 'give the full 40-digit fingerprint or a keyring file' });
     } else keys.push({ kind: 'file', path: isAbsolute(word) ? word : resolve(baseDir, word) });

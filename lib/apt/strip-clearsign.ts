@@ -16,7 +16,7 @@ export interface ClearsignedParts {
   readonly text: string;
   /** signature is the armored signature block, `-----BEGIN PGP SIGNATURE-----` to `-----END PGP SIGNATURE-----\n`. */
   readonly signature: string;
-  /** hashes are the algorithms named by the `Hash:` armor headers, in order (possibly none). */
+  /** hashes are the algorithms named by the `Hash:` armor headers, upper-cased, in order (possibly none). */
   readonly hashes: readonly string[];
 }
 
@@ -30,7 +30,8 @@ const ARMOR_HEADER = /^([A-Za-z][A-Za-z0-9-]*): ?(.*)$/;
  * signature. Only blank lines may come before the message and after the signature, so text
  * outside the signed part can never be mistaken for signed content. Throws an
  * AptFormatError (ERR_APT_MALFORMED) naming `subject` and the line when the message does
- * not start with `-----BEGIN PGP SIGNED MESSAGE-----`, an armor header is malformed, a line
+ * not start with `-----BEGIN PGP SIGNED MESSAGE-----`, an armor header is malformed or not
+ * `Hash` (RFC 4880 §7 allows no other), a line
  * of signed text starts with an unescaped `-`, or the signature is missing or unterminated.
  */
 export function stripClearsign(message: string, subject = '<input>'): ClearsignedParts {
@@ -50,7 +51,9 @@ export function stripClearsign(message: string, subject = '<input>'): Clearsigne
   for (i++; i < lines.length && lines[i] !== ''; i++) {
     const m = ARMOR_HEADER.exec(lines[i]!);
     if (!m) fail(i, `armor header "${lines[i]}" is not "Name: value"`);
-    if (m![1] === 'Hash') hashes.push(...m![2]!.split(',').map((h) => h.trim()).filter(Boolean));
+    // RFC 4880 §7: the only header of a cleartext message is Hash; gpgv fails on others.
+    if (m![1] !== 'Hash') fail(i, `armor header "${m![1]}" is not allowed in a cleartext-signed message (only "Hash")`, 'the file was altered; try another mirror');
+    hashes.push(...m![2]!.split(',').map((h) => h.trim().toUpperCase()).filter(Boolean));
   }
   if (i >= lines.length) fail(lines.length - 1, 'ends before the signed text');
 

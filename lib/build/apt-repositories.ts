@@ -12,6 +12,7 @@ import {
   readSystemSources,
   readSystemTrustedKeys,
   repositoriesFromEntry,
+  repositoryName,
   withSlash,
   type AptRepository,
   type KeySource,
@@ -78,7 +79,7 @@ export async function aptRepositoriesFromPlan(plan: AptPlan, opts: AptRepositori
         });
       }
       const trusted = await readSystemTrustedKeys(root);
-      for (const e of entries) if (e.types.includes('deb')) out.push(...repositoriesFromEntry({ ...e, types: ['deb'] }, root, trusted));
+      for (const e of entries) out.push(...repositoriesFromEntry(e, root, trusted));
     } else {
       for (const e of parseText(item)) out.push(...repositoriesFromEntry(e, item.baseDir));
     }
@@ -86,7 +87,7 @@ export async function aptRepositoriesFromPlan(plan: AptPlan, opts: AptRepositori
   return mergeDuplicates(out);
 }
 
-/** mergeDuplicates keeps the first of repositories with the same URIs and suite, merging components. */
+/** mergeDuplicates merges the components of entries for one repository suite with the same settings; different settings are an error, as in apt. */
 function mergeDuplicates(repos: AptRepository[]): AptRepository[] {
   const byKey = new Map<string, AptRepository>();
   const order: string[] = [];
@@ -96,7 +97,15 @@ function mergeDuplicates(repos: AptRepository[]): AptRepository[] {
     if (seen === undefined) {
       byKey.set(key, r);
       order.push(key);
-    } else byKey.set(key, { ...seen, components: [...new Set([...seen.components, ...r.components])] });
+      continue;
+    }
+    const settings = (x: AptRepository) => JSON.stringify([x.keys, x.trusted, x.checkValidUntil, x.allowRollback, x.architectures ?? null]);
+    if (settings(seen) !== settings(r)) {
+      throw new SlipwayError('ERR_APT_SOURCES_INVALID', `${r.declaredAt}: ${repositoryName(r)} is also configured at ${seen.declaredAt} with other signed-by, trusted, architectures or checks`, {
+        hint: 'give every entry for one repository suite the same options, or merge them into one entry',
+      });
+    }
+    byKey.set(key, { ...seen, components: [...new Set([...seen.components, ...r.components])] });
   }
   return order.map((k) => byKey.get(k)!);
 }
