@@ -27,3 +27,4 @@ export * from './fetch-index.js';
 export * from './index-table.js';
 export * from './load-packages.js';
 export * from './update-repositories.js';
+export * from './sources-index.js';

@@ -5,7 +5,7 @@ import { after, describe, it } from 'node:test';
 import { startAptBench, type AptBench } from '../../fixtures/apt-client.js';
 import { packagesPath, releasePath, type RepoPackage, type RepoSpec, type SuiteSpec } from '../../fixtures/apt-repo.js';
 import { makeThrowawayKey } from '../../fixtures/throwaway-key.js';
-import { acquireRelease, loadPackageIndex, updateRepositories, type AptRepository } from './index.js';
+import { acquireRelease, loadPackageIndex, loadSourceIndex, updateRepositories, type AptRepository } from './index.js';
 
 const PACKAGES: RepoPackage[] = [
   { package: 'hello', version: '2.10-3', architecture: 'amd64', fields: { Depends: 'libc6 (>= 2.34)' } },
@@ -116,6 +116,17 @@ describe('updateRepositories', () => {
     );
     const index = await loadPackageIndex(snap.indices, 'amd64', ctx);
     assert.equal(index.byName('jq')[0]!.origin.component, 'universe');
+    const sources = await loadSourceIndex(snap.indices, ctx);
+    const [hello] = sources.byName('hello');
+    assert.deepEqual(hello!.binaries, ['hello', 'hello-doc']);
+    assert.ok(hello!.files.some((f) => f.name.endsWith('.dsc')));
+    for (const f of hello!.files) {
+      const served = b.repo.files.get(`${hello!.directory}/${f.name}`);
+      assert.ok(served, `${hello!.directory}/${f.name} is served`);
+      assert.equal(createHash('sha256').update(served).digest('hex'), f.sha256);
+      assert.equal(served.length, f.size);
+    }
+    assert.equal(sources.byName('jq')[0]!.origin.component, 'universe');
   });
 
   it('retries transient faults and falls back across mirrors', async () => {
