@@ -70,6 +70,50 @@ describe('openDecompressor', () => {
   });
 });
 
+describe("openDecompressor('zstd')", () => {
+  const MiB = 1024 * 1024;
+
+  it('keeps its output buffer bounded when a small input expands to 64 MiB, read slowly', async () => {
+    // 64 MiB of zeros compress to a few KiB of RLE blocks: 128 KiB of output per 4 bytes.
+    const bomb = await compressBytes(Buffer.alloc(64 * MiB), 'zst');
+    assert.ok(bomb.length < 64 * 1024, `${bomb.length} bytes`);
+    const d = openDecompressor('zstd');
+    let total = 0;
+    let writes = 0;
+    let maxBuffered = 0;
+    const slow = new Writable({
+      highWaterMark: 64 * 1024,
+      write(chunk: Buffer, _enc, cb) {
+        total += chunk.length;
+        writes++;
+        maxBuffered = Math.max(maxBuffered, d.readableLength);
+        assert.ok(chunk.every((b) => b === 0));
+        setImmediate(cb); // a reader that takes a turn of the event loop per chunk
+      },
+    });
+    await pipeline(Readable.from([bomb]), d, slow);
+    assert.equal(total, 64 * MiB);
+    assert.ok(writes >= 64 * MiB / (128 * 1024), `${writes} writes`);
+    assert.ok(maxBuffered <= 4 * MiB, `${maxBuffered} bytes buffered`);
+  });
+
+  it('stops decoding while nobody reads', async () => {
+    const d = openDecompressor('zstd');
+    d.write(await compressBytes(Buffer.alloc(64 * MiB), 'zst'));
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    assert.ok(d.readableLength <= 4 * MiB, `${d.readableLength} bytes buffered`);
+    d.destroy();
+  });
+
+  it('decodes byte at a time and in random splits, and fails on truncation', async () => {
+    const data = sample(300_000, 21);
+    const z = await compressBytes(data, 'zst');
+    assert.ok((await decode(byteAtATime(z.subarray(0, 4000)).concat([z.subarray(4000)]), 'zstd')).equals(data));
+    assert.ok((await decode(splitRandomly(z, 22, 100_000), 'zstd')).equals(data));
+    await assert.rejects(decode([z.subarray(0, z.length - 3)], 'zstd'));
+  });
+});
+
 describe("openDecompressor('xz')", () => {
   const variants: [string, string[]][] = [
     ['default (-6, CRC64)', []],

@@ -47,28 +47,68 @@ export function openDecompressor(kind: Exclude<ArchiveCompression, 'bzip2'>): Tr
   return new PassThrough();
 }
 
-/** ZstdDecompressStream wraps fzstd's streaming decoder as a Transform. */
+/**
+ * ZSTD_STEP_BYTES is how much compressed input the zstd decoder is given at once. fzstd
+ * decodes synchronously every block an input completes, and a block is at most 128 KiB of
+ * output (RFC 8878 §3.1.1.2.4) from as little as 4 bytes of input (an RLE block), so one step
+ * yields at most (64 / 4 + 1) × 128 KiB ≈ 2.1 MiB before the stream can wait for its reader.
+ */
+const ZSTD_STEP_BYTES = 64;
+
+/**
+ * ZstdDecompressStream wraps fzstd's streaming decoder as a Transform. Output respects
+ * backpressure: input is decoded {@link ZSTD_STEP_BYTES} at a time, and after a step whose
+ * output filled the readable buffer the stream waits for the reader, so a small input that
+ * expands hugely is not buffered whole.
+ */
 class ZstdDecompressStream extends Transform {
+  #full = false;
+  #resume: (() => void) | undefined;
   readonly #decoder = new Decompress((data) => {
     // Copied: the decoder may reuse its block buffer for the next block.
-    if (data.length > 0) this.push(Buffer.from(data));
+    if (data.length > 0 && !this.push(Buffer.from(data))) this.#full = true;
   });
 
+  constructor() {
+    super({ readableHighWaterMark: 256 * 1024 });
+  }
+
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.#run(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)).then(() => cb(), (err: Error) => cb(err));
+  }
+
+  override _flush(cb: TransformCallback): void {
     try {
-      this.#decoder.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      // Every complete block was decoded in _transform: this only checks that the input ends
+      // at the end of a frame (fzstd throws otherwise), so it yields no output.
+      this.#decoder.push(new Uint8Array(0), true);
       cb();
     } catch (err) {
       cb(err as Error);
     }
   }
 
-  override _flush(cb: TransformCallback): void {
-    try {
-      this.#decoder.push(new Uint8Array(0), true);
-      cb();
-    } catch (err) {
-      cb(err as Error);
+  override _read(size: number): void {
+    const resume = this.#resume;
+    this.#resume = undefined;
+    resume?.();
+    super._read(size);
+  }
+
+  override _destroy(err: Error | null, cb: (error: Error | null) => void): void {
+    const resume = this.#resume;
+    this.#resume = undefined;
+    resume?.();
+    cb(err);
+  }
+
+  async #run(input: Uint8Array): Promise<void> {
+    for (let pos = 0; pos < input.length && !this.destroyed; pos += ZSTD_STEP_BYTES) {
+      this.#decoder.push(input.subarray(pos, pos + ZSTD_STEP_BYTES));
+      if (this.#full) {
+        this.#full = false;
+        await new Promise<void>((resolve) => (this.#resume = resolve));
+      }
     }
   }
 }

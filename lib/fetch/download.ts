@@ -3,13 +3,13 @@
  * blob becomes visible. A blob already in the store is not fetched again. Used by the build
  * for tarballs pinned by sha256 alone (no size); the same engine as {@link Fetcher}.
  */
-import { getGlobalDispatcher, interceptors, type Dispatcher } from 'undici';
+import { getGlobalDispatcher, type Dispatcher } from 'undici';
 import type { Digest } from '../core/index.js';
 import type { ContentStore } from './content-store.js';
 import { fetchIntoStore } from './fetch-core.js';
-import { MAX_REDIRECTS } from './fetcher.js';
 import { Limiter } from './limiter.js';
 import { redactUrl } from './redact-url.js';
+import { followRedirects } from './redirects.js';
 
 /** DownloadOptions carry the transport and the expectation. */
 export interface DownloadOptions {
@@ -28,7 +28,7 @@ export interface DownloadOptions {
 export async function downloadToStore(url: string, digest: Digest, store: ContentStore, opts: DownloadOptions = {}): Promise<Digest> {
   const core = {
     store,
-    dispatcher: (opts.dispatcher ?? getGlobalDispatcher()).compose(interceptors.redirect({ maxRedirections: MAX_REDIRECTS })),
+    dispatcher: followRedirects(opts.dispatcher ?? getGlobalDispatcher()),
     limiter: new Limiter(1),
     attempts: opts.attempts ?? 3,
     backoffMs: 200,

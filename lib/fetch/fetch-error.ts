@@ -3,6 +3,7 @@
  * it? was it "not found"?), and the one error reported when every URL failed.
  */
 import { SlipwayError, type ErrorCode, type SlipwayErrorOptions } from '../core/index.js';
+import { RedirectSchemeError } from './redirects.js';
 
 /**
  * HttpError is a failure status from a server for `GET url` (url redacted): ERR_FETCH_HTTP
@@ -75,12 +76,16 @@ export function classifyFailure(err: unknown, url: string, subject: string, sign
   if (err instanceof SlipwayError) {
     return { error: err, retry: err.transient, notFound: err instanceof HttpError && err.notFound };
   }
+  if (err instanceof RedirectSchemeError) {
+    const error = new HttpError(url, err.status, err.message, { cause: err, hint: 'only http: and https: redirects are followed; use another mirror or the URL the server redirects to' });
+    return { error, retry: false, notFound: false };
+  }
   const code = errorCode(err) || errorCode((err as { cause?: unknown } | null)?.cause);
   const message = err instanceof Error ? err.message : String(err);
   if (TLS_CODE.test(code)) {
     const error = new SlipwayError('ERR_FETCH_NETWORK', `GET ${url}: TLS: ${message} (${code})`, {
       cause: err,
-      hint: "the server's certificate is not trusted here: add its CA with NODE_EXTRA_CA_CERTS, or check the host name",
+      hint: "the server's certificate is not trusted here: add its CA to the system's CA store, or name its PEM file with NODE_EXTRA_CA_CERTS (or a whole CA bundle with SSL_CERT_FILE); or check the host name",
     });
     return { error, retry: false, notFound: false };
   }

@@ -263,6 +263,27 @@ describe('Fetcher.fetchVerified', () => {
     assert.equal(server.headers.at(-1)?.authorization, `Basic ${Buffer.from('user:s3cret').toString('base64')}`);
   });
 
+  it('refuses a redirect to another scheme at once (ERR_FETCH_HTTP, not retried) and tries the next URL', async () => {
+    server.routes.set('/blob', serve(blob));
+    server.routes.set('/to-file', (_req, res) => void res.writeHead(302, { location: 'file:///etc/passwd' }).end());
+    server.routes.set('/to-ftp', (_req, res) => void res.writeHead(301, { location: 'ftp://127.0.0.1/blob' }).end());
+    const events: FetchProgress[] = [];
+    const f = fetcher({ attempts: 4, onProgress: (e) => events.push(e) });
+    for (const [path, scheme] of [['/to-file', 'file:'], ['/to-ftp', 'ftp:']] as const) {
+      await assert.rejects(f.fetchBytes([server.url(path)], { maxBytes: 10, subject: 'x' }), (err: Error & { code: string; hint?: string }) => {
+        assert.equal(err.code, 'ERR_FETCH_HTTP');
+        assert.equal(err.message, `GET ${server.url(path)}: redirected to an unsupported scheme (${scheme})`);
+        assert.doesNotMatch(err.hint ?? '', /network/);
+        return true;
+      });
+      assert.equal(server.count(path), 1, `${path} is not retried`);
+    }
+    assert.equal(await f.fetchVerified([server.url('/to-file'), server.url('/blob')], expectBlob), blobDigest);
+    assert.equal(server.count('/to-file'), 2);
+    assert.equal(f.stats().retries, 0);
+    assert.deepEqual(events.filter((e) => e.type === 'retry'), []);
+  });
+
   it('reads file: URLs with the same verification, offline too', async () => {
     const path = join(dir, 'blob.bin');
     await writeFile(path, blob);

@@ -3,16 +3,17 @@
  * (undici, keep-alive, redirects) and `file:` URLs, with mirror fallback, retries with
  * backoff, bounded concurrency, offline mode, progress events and totals.
  */
-import { Agent, interceptors, type Dispatcher } from 'undici';
+import { Agent, buildConnector, type Dispatcher } from 'undici';
 import { SlipwayError, type Digest } from '../core/index.js';
+import { systemSecureContext } from './ca-bundle.js';
 import type { ContentStore } from './content-store.js';
 import { fetchIntoBuffer, fetchIntoStore, type FetchCore } from './fetch-core.js';
 import type { FetchProgress, FetchStats } from './fetch-progress.js';
 import { Limiter } from './limiter.js';
 import { isFileUrl } from './open-source.js';
+import { followRedirects } from './redirects.js';
 
-/** MAX_REDIRECTS is how many redirects one request follows. */
-export const MAX_REDIRECTS = 5;
+export { MAX_REDIRECTS } from './redirects.js';
 
 /** FetcherOptions configure a {@link Fetcher}. Every field but `store` is optional. */
 export interface FetcherOptions {
@@ -20,10 +21,13 @@ export interface FetcherOptions {
   readonly store: ContentStore;
   /**
    * dispatcher is the undici transport (tests inject one). Default: a keep-alive Agent made
-   * by the Fetcher and closed by {@link Fetcher.close}; it keeps Node's CA store, so
-   * NODE_EXTRA_CA_CERTS applies.
+   * by the Fetcher and closed by {@link Fetcher.close}, whose https connections trust
+   * {@link systemCaCertificates}: Node's roots, the system CA bundle ($SSL_CERT_FILE first)
+   * and NODE_EXTRA_CA_CERTS. An injected dispatcher keeps its own trust.
    */
   readonly dispatcher?: Dispatcher;
+  /** env is where the default Agent reads SSL_CERT_FILE and NODE_EXTRA_CA_CERTS (default process.env); unused with `dispatcher`. */
+  readonly env?: NodeJS.ProcessEnv;
   /** concurrency is how many downloads run at once (default 8). */
   readonly concurrency?: number;
   /** attempts is how often one URL is tried on transient failures (default 4). */
@@ -60,6 +64,21 @@ export interface FetchBytesOptions {
   readonly allowNotFound?: boolean;
 }
 
+/**
+ * systemTrustConnector opens connections as undici's default connector does, with https
+ * trusting {@link systemCaCertificates} for `env`. The TLS context is made on the first
+ * https connection (once per process), so a Fetcher that only reads http or files pays nothing.
+ */
+function systemTrustConnector(timeoutMs: number, env: NodeJS.ProcessEnv): buildConnector.connector {
+  const plain = buildConnector({ timeout: timeoutMs });
+  let secure: buildConnector.connector | undefined;
+  return (options, callback) => {
+    if (options.protocol !== 'https:') return plain(options, callback);
+    secure ??= buildConnector({ timeout: timeoutMs, secureContext: systemSecureContext(env) });
+    return secure(options, callback);
+  };
+}
+
 function offlineError(subject: string): SlipwayError {
   return new SlipwayError('ERR_FETCH_OFFLINE', `${subject}: not in the cache, and offline mode forbids the network`, {
     hint: 'run once without --offline (online) to fill the cache',
@@ -84,14 +103,13 @@ export class Fetcher {
     const timeoutMs = opts.timeoutMs ?? 30_000;
     const attempts = opts.attempts ?? 4;
     if (!Number.isInteger(attempts) || attempts < 1) throw new RangeError(`Fetcher: attempts must be a positive integer, got ${attempts}`);
-    // No `connect.ca` here: Node's default CA store (with NODE_EXTRA_CA_CERTS) stays in force.
-    this.#ownAgent = opts.dispatcher ? undefined : new Agent({ keepAliveTimeout: 10_000, connect: { timeout: timeoutMs } });
+    this.#ownAgent = opts.dispatcher ? undefined : new Agent({ keepAliveTimeout: 10_000, connect: systemTrustConnector(timeoutMs, opts.env ?? process.env) });
     const base: Dispatcher = opts.dispatcher ?? this.#ownAgent!;
     this.store = opts.store;
     this.#offline = opts.offline ?? false;
     this.#core = {
       store: opts.store,
-      dispatcher: base.compose(interceptors.redirect({ maxRedirections: MAX_REDIRECTS })),
+      dispatcher: followRedirects(base),
       limiter: new Limiter(opts.concurrency ?? 8),
       attempts,
       backoffMs: opts.backoffMs ?? 250,

@@ -5,6 +5,7 @@
  * offline mode and progress. Imports only core; must not know about apt, OCI or the build.
  */
 export * from './cache-dir.js';
+export { systemCaCertificates, SYSTEM_CA_BUNDLES } from './ca-bundle.js';
 export * from './content-store.js';
 export * from './download.js';
 export * from './redact-url.js';

@@ -52,7 +52,7 @@ export interface KeyringKey {
   readonly subkeys: readonly SubKey[];
   /** publicKey is the parsed primary key packet, used to verify signatures. */
   readonly publicKey: PublicKeyPacket;
-  /** certificate is every packet the key was read from, kept for {@link mergeKeyrings}. */
+  /** certificate is the key's packets whose signatures verified (self-signatures, bindings, revocations), kept for {@link mergeKeyrings}. */
   readonly certificate: Certificate;
 }
 

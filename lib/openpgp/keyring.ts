@@ -4,28 +4,31 @@
  * BLOCKs). GnuPG keybox files (`.kbx`, the format of pubring.kbx) are recognised and refused.
  */
 import { armoredText, readArmor } from './armor.js';
-import { readCertificates, type Certificate, type SignedSubkey, type SignedUserId } from './certificate.js';
-import { equalBytes } from './bytes.js';
-import { evaluateCertificate, sameSignature } from './key-evaluation.js';
+import { readCertificates } from './certificate.js';
+import { evaluateCertificate } from './key-evaluation.js';
 import type { Keyring, KeyringKey } from './keyring-types.js';
-import { MAX_KEYRING_BYTES } from './limits.js';
+import { MAX_CERTIFICATE_SIGNATURES, MAX_KEYRING_BYTES } from './limits.js';
+import { groupByFingerprint, mergeCertificates } from './merge-certificates.js';
 import { PgpError } from './pgp-error.js';
-import type { SignaturePacket } from './signature-packet.js';
 
 const KEYBOX_MAGIC = [0x4b, 0x42, 0x58, 0x66]; // "KBXf" at offset 8 of a keybox's first blob
 
 /**
  * parseKeyring reads a keyring from binary or armored `data` and verifies every
  * self-signature, binding and revocation in it (see {@link KeyringKey}); `subject` names it
- * in errors. Throws a PgpError (ERR_PGP_MALFORMED) when the data is a keybox, a secret
- * key, not OpenPGP at all, larger than {@link MAX_KEYRING_BYTES}, holds a key that is not
- * version 4, or holds no key.
+ * in errors. Copies of one key in the file (same fingerprint) become one key, merged as
+ * {@link mergeKeyrings} merges them; a key keeps only the signatures that verified. Throws a
+ * PgpError (ERR_PGP_MALFORMED) when the data is a keybox, a secret key, not OpenPGP at all,
+ * larger than {@link MAX_KEYRING_BYTES}, holds a key that is not version 4, holds no key, or
+ * holds a key with more than {@link MAX_CERTIFICATE_SIGNATURES} distinct signatures.
  */
 export function parseKeyring(data: Uint8Array | string, subject: string): Keyring {
   const bytes = keyringBytes(data, subject);
   const certs = readCertificates(bytes, subject);
   if (certs.length === 0) throw new PgpError(subject, 'holds no public key');
-  return { keys: certs.map(evaluateCertificate) };
+  // Copies of one key are merged before any signature is verified, so each distinct
+  // signature is verified once however often the file repeats it.
+  return { keys: groupByFingerprint(certs, (c) => c.primary.fingerprint).map((copies) => evaluateCertificate(mergeCertificates(copies, subject))) };
 }
 
 function keyringBytes(data: Uint8Array | string, subject: string): Uint8Array {
@@ -52,41 +55,15 @@ function checkSize(bytes: Uint8Array, subject: string): Uint8Array {
 /**
  * mergeKeyrings combines keyrings into one, in order; a key in several of them (same
  * fingerprint) becomes one key with the union of their packets, judged again, as GnuPG
- * merges an imported key: a revocation in any copy revokes it.
+ * merges an imported key: a revocation in any copy revokes it. Linear in the packets (see
+ * {@link mergeCertificates}); throws a PgpError (ERR_PGP_MALFORMED) when the copies of one
+ * key hold more than {@link MAX_CERTIFICATE_SIGNATURES} distinct signatures.
  */
 export function mergeKeyrings(...rings: Keyring[]): Keyring {
-  const byFingerprint = new Map<string, Certificate>();
-  for (const key of rings.flatMap((r) => r.keys)) {
-    const seen = byFingerprint.get(key.fingerprint);
-    byFingerprint.set(key.fingerprint, seen ? mergeCertificates(seen, key.certificate) : key.certificate);
-  }
-  const keys: KeyringKey[] = [];
-  const done = new Set<string>();
-  for (const key of rings.flatMap((r) => r.keys)) {
-    if (done.has(key.fingerprint)) continue;
-    done.add(key.fingerprint);
-    const cert = byFingerprint.get(key.fingerprint)!;
-    keys.push(cert === key.certificate ? key : evaluateCertificate(cert));
-  }
+  // The same key object in several keyrings (a keyring merged with itself) is one copy.
+  const distinct = [...new Set(rings.flatMap((r) => r.keys))];
+  const keys = groupByFingerprint(distinct, (k) => k.fingerprint).map((copies) =>
+    copies.length === 1 ? copies[0]! : evaluateCertificate(mergeCertificates(copies.map((k) => k.certificate), 'merged keyrings')),
+  );
   return { keys };
-}
-
-function unionSignatures(a: readonly SignaturePacket[], b: readonly SignaturePacket[]): SignaturePacket[] {
-  return [...a, ...b.filter((s) => !a.some((t) => sameSignature(s, t)))];
-}
-
-function mergeCertificates(a: Certificate, b: Certificate): Certificate {
-  const userIds: SignedUserId[] = [...a.userIds];
-  for (const u of b.userIds) {
-    const i = userIds.findIndex((x) => x.attribute === u.attribute && equalBytes(x.body, u.body));
-    if (i < 0) userIds.push(u);
-    else userIds[i] = { ...userIds[i]!, signatures: unionSignatures(userIds[i]!.signatures, u.signatures) };
-  }
-  const subkeys: SignedSubkey[] = [...a.subkeys];
-  for (const s of b.subkeys) {
-    const i = subkeys.findIndex((x) => x.key.fingerprint === s.key.fingerprint);
-    if (i < 0) subkeys.push(s);
-    else subkeys[i] = { ...subkeys[i]!, signatures: unionSignatures(subkeys[i]!.signatures, s.signatures) };
-  }
-  return { primary: a.primary, direct: unionSignatures(a.direct, b.direct), userIds, subkeys };
 }
