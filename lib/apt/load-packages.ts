@@ -17,6 +17,14 @@ export interface SnapshotIndex {
   readonly index: FetchedIndex;
 }
 
+/** defaultPin is apt's default priority for the indices of `release` (policy.cc: ButAutomaticUpgrades is checked first). */
+export function defaultPin(release: VerifiedRelease): number {
+  const yes = (field: string) => release.release.stanza.get(field)?.trim().toLowerCase() === 'yes';
+  if (yes('ButAutomaticUpgrades')) return 100;
+  if (yes('NotAutomatic')) return 1;
+  return 500;
+}
+
 /** originOf is the PackageOrigin of records read from `entry`. */
 export function originOf(entry: SnapshotIndex): PackageOrigin {
   const { release, index } = entry;
@@ -28,6 +36,7 @@ export function originOf(entry: SnapshotIndex): PackageOrigin {
     poolUrls: isFlat(repo) ? release.baseUrls : release.mirrors,
     releaseDigest: release.digest,
     signedBy: [...new Set(release.signers.map((s) => s.primaryFingerprint))].sort(),
+    pin: defaultPin(release),
   };
 }
 

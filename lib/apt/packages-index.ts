@@ -27,6 +27,11 @@ export interface PackageOrigin {
   readonly releaseDigest?: string;
   /** signedBy are the primary fingerprints of the keys whose good signatures that Release carries. */
   readonly signedBy?: readonly string[];
+  /**
+   * pin is apt's default pin priority of the index: 500, or 1 for a Release with
+   * `NotAutomatic: yes`, or 100 with `ButAutomaticUpgrades: yes` (apt_preferences(5)).
+   */
+  readonly pin?: number;
 }
 
 /** MultiArch is a package's Multi-Arch value (Debian Policy §5.6.30 / the MultiArch spec); `no` when absent. */

@@ -50,7 +50,7 @@ describe('updateRepositories', () => {
     assert.deepEqual([...index].map((r) => `${r.name}/${r.architecture}`).sort(), ['hello-doc/all', 'hello/amd64', 'tiny-httpd/amd64']);
     const hello = index.byName('hello')[0]!;
     assert.equal(hello.depends, 'libc6 (>= 2.34)');
-    assert.deepEqual(hello.origin, { uri: b.server.url, suite: 'bookworm', component: 'main', poolUrls: [b.server.url], releaseDigest: vr!.digest, signedBy: [b.repo.key!.fingerprint] });
+    assert.deepEqual(hello.origin, { uri: b.server.url, suite: 'bookworm', component: 'main', poolUrls: [b.server.url], releaseDigest: vr!.digest, signedBy: [b.repo.key!.fingerprint], pin: 500 });
     assert.deepEqual(index.byProvides('httpd').map((r) => r.name), ['tiny-httpd']);
     assert.equal(index.byName('hello-doc')[0]!.source, 'hello');
     const files = await b.cacheFiles();

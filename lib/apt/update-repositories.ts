@@ -20,26 +20,32 @@ export interface AptSnapshot {
   readonly indices: readonly SnapshotIndex[];
 }
 
-/** allOrCancel runs `jobs` concurrently; on the first failure it aborts the others and rethrows it. */
+/**
+ * allOrCancel runs `jobs` concurrently; on the first failure it aborts the others, waits
+ * until every job has settled (so cancelled downloads have removed their temporary files
+ * before the caller sees the error) and rethrows that failure.
+ */
 async function allOrCancel<T>(jobs: readonly ((signal: AbortSignal) => Promise<T>)[], outer: AbortSignal | undefined): Promise<T[]> {
   const controller = new AbortController();
   // Every job and each of its downloads listens on this one signal.
   setMaxListeners(0, controller.signal);
   const onAbort = () => controller.abort(outer?.reason);
   outer?.addEventListener('abort', onAbort, { once: true });
-  let first: unknown;
+  let failed: { readonly error: unknown } | undefined;
   try {
-    return await Promise.all(
+    const settled = await Promise.allSettled(
       jobs.map((job) =>
-        job(controller.signal).catch((err: unknown) => {
-          if (first === undefined) {
-            first = err;
-            controller.abort(err);
+        job(controller.signal).catch((error: unknown) => {
+          if (failed === undefined) {
+            failed = { error };
+            controller.abort(error);
           }
-          throw first;
+          throw error;
         }),
       ),
     );
+    if (failed !== undefined) throw failed.error;
+    return settled.map((r) => (r as PromiseFulfilledResult<T>).value);
   } finally {
     outer?.removeEventListener('abort', onAbort);
   }
