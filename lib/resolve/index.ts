@@ -6,3 +6,7 @@
  */
 export * from './debian-version.js';
 export * from './relation.js';
+export * from './universe.js';
+export { DepCache, candidateOf, isEssential, type Reason, type Rejection } from './dep-cache.js';
+export * from './resolve-error.js';
+export * from './resolve-packages.js';
