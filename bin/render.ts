@@ -71,7 +71,7 @@ export function renderUpdateResult(r: AptUpdateResult): string {
     lines.push(`  ${signed}; dated ${repo.date ?? 'unknown'}${repo.validUntil ? `, valid until ${repo.validUntil}` : ''}`);
     for (const i of repo.indices) lines.push(`  ${i.path} ${humanSize(i.size)}`);
   }
-  for (const p of r.platforms) lines.push(`${p.platform} (${p.architecture}): ${p.packages} packages`);
+  for (const p of r.platforms) lines.push(`${p.platform} (${p.architecture}): ${p.packages} ${p.packages === 1 ? "package" : "packages"}`);
   lines.push(`downloaded ${r.fetched.files} files (${humanSize(r.fetched.bytes)}), ${r.fetched.cachedFiles} from the cache`);
   // Warnings went to stderr as they were raised.
   if (r.warnings.length > 0) lines.push(`${r.warnings.length} warning(s), shown above`);

@@ -4,30 +4,17 @@
  * (Node reads it at start, so the CLI runs as a child process).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { buildAptRepo } from '../fixtures/apt-repo.js';
 import { serveRepo, type RepoServer } from '../fixtures/apt-server.js';
 import { hasTool } from '../fixtures/require-tool.js';
 import { mustRun } from '../fixtures/run-tool.js';
+import { slipwayCliAsync } from '../fixtures/slipway-cli.js';
 
-const CLI = fileURLToPath(new URL('./slipway.js', import.meta.url));
 
-function run(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 describe('slipway update over https', () => {
   let dir: string;
@@ -58,7 +45,7 @@ describe('slipway update over https', () => {
 
   it('refuses a certificate from an unknown CA, with a hint', async (t) => {
     if (!server) return t.skip('openssl is missing');
-    const r = await run(['update', config, '--cache-dir', join(dir, 'cache-a'), '--json'], { NODE_EXTRA_CA_CERTS: '' });
+    const r = await slipwayCliAsync(['update', config, '--cache-dir', join(dir, 'cache-a'), '--json'], { env: { NODE_EXTRA_CA_CERTS: '' } });
     assert.equal(r.status, 1, r.stderr);
     const err = (JSON.parse(r.stdout) as { error: { code: string; message: string; hint?: string } }).error;
     assert.equal(err.code, 'ERR_FETCH_NETWORK');
@@ -68,7 +55,7 @@ describe('slipway update over https', () => {
 
   it('reads the repository when NODE_EXTRA_CA_CERTS names the CA', async (t) => {
     if (!server) return t.skip('openssl is missing');
-    const r = await run(['update', config, '--cache-dir', join(dir, 'cache-b'), '--json'], { NODE_EXTRA_CA_CERTS: ca });
+    const r = await slipwayCliAsync(['update', config, '--cache-dir', join(dir, 'cache-b'), '--json'], { env: { NODE_EXTRA_CA_CERTS: ca } });
     assert.equal(r.status, 0, r.stderr || r.stdout);
     const result = JSON.parse(r.stdout) as { repositories: { repository: string; signedBy: string[] }[]; platforms: { packages: number }[] };
     assert.match(result.repositories[0]!.repository, /^https:\/\/127\.0\.0\.1:\d+\/ bookworm$/);

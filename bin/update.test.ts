@@ -4,37 +4,18 @@
  * source, an offline miss and bad usage, and --platform narrowing what is fetched.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { buildAptRepo, releasePath, type AptRepo, type RepoPackage, type SuiteSpec } from '../fixtures/apt-repo.js';
 import { serveRepo, type RepoServer } from '../fixtures/apt-server.js';
 import { makeThrowawayKey } from '../fixtures/throwaway-key.js';
+import { slipwayCliAsync } from '../fixtures/slipway-cli.js';
 
-const CLI = fileURLToPath(new URL('./slipway.js', import.meta.url));
 
-interface CliRun {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
-/** slipway runs the compiled CLI without blocking this process, whose server must keep answering. */
-function slipway(args: readonly string[]): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    child.once('error', reject);
-    child.once('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 /** UpdateJson is the shape `slipway update --json` prints. */
 interface UpdateJson {
@@ -100,7 +81,7 @@ async function blobs(cache: string): Promise<string[]> {
 
 describe('slipway update', () => {
   it('prints each repository, its signer, the indices and the packages per platform', async () => {
-    const r = await slipway(['update', await config('text', 'good/'), '--cache-dir', freshCache()]);
+    const r = await slipwayCliAsync(['update', await config('text', 'good/'), '--cache-dir', freshCache()]);
     assert.equal(r.status, 0, r.stderr);
     const inRelease = sha256(good.files.get(releasePath('bookworm'))!);
     assert.match(r.stdout, new RegExp(`^${server.url}good/ bookworm: InRelease ${inRelease}$`, 'm'));
@@ -116,7 +97,7 @@ describe('slipway update', () => {
   it('--json prints repositories with digest, signers and indices, the platforms and what was fetched', async () => {
     const cfg = await config('json', 'good/');
     const cache = freshCache();
-    const r = await slipway(['update', cfg, '--cache-dir', cache, '--json']);
+    const r = await slipwayCliAsync(['update', cfg, '--cache-dir', cache, '--json']);
     assert.equal(r.status, 0, r.stderr);
     const result = JSON.parse(r.stdout) as UpdateJson;
     assert.equal(result.repositories.length, 1);
@@ -138,13 +119,13 @@ describe('slipway update', () => {
     assert.deepEqual(result.warnings, []);
     assert.equal(result.fetched.files, 3);
     assert.equal(result.fetched.cachedFiles, 0);
-    const again = JSON.parse((await slipway(['update', cfg, '--cache-dir', cache, '--json'])).stdout) as UpdateJson;
+    const again = JSON.parse((await slipwayCliAsync(['update', cfg, '--cache-dir', cache, '--json'])).stdout) as UpdateJson;
     assert.deepEqual([again.fetched.files, again.fetched.cachedFiles], [1, 2], 'only the InRelease is fetched again');
   });
 
   it('--platform linux/arm64 fetches and counts arm64 alone', async () => {
     const from = server.requests.length;
-    const r = await slipway(['update', await config('arm64', 'good/'), '--cache-dir', freshCache(), '--platform', 'linux/arm64', '--json']);
+    const r = await slipwayCliAsync(['update', await config('arm64', 'good/'), '--cache-dir', freshCache(), '--platform', 'linux/arm64', '--json']);
     assert.equal(r.status, 0, r.stderr);
     const result = JSON.parse(r.stdout) as UpdateJson;
     assert.deepEqual(result.platforms, [{ platform: 'linux/arm64', architecture: 'arm64', packages: 2 }]);
@@ -155,13 +136,13 @@ describe('slipway update', () => {
   it('exits 1 with ERR_APT_SIGNATURE for a repository signed by another key, and caches nothing', async () => {
     const cfg = await config('other-key', 'other/');
     const cache = freshCache();
-    const r = await slipway(['update', cfg, '--cache-dir', cache]);
+    const r = await slipwayCliAsync(['update', cfg, '--cache-dir', cache]);
     assert.equal(r.status, 1, r.stderr);
     assert.equal(r.stdout, '');
     assert.match(r.stderr, new RegExp(`^error: ${server.url}other/dists/bookworm/InRelease: .*no good signature`, 'm'));
     assert.match(r.stderr, /^hint: /m);
     assert.match(r.stderr, /^\(ERR_APT_SIGNATURE\)$/m);
-    const j = await slipway(['update', cfg, '--cache-dir', cache, '--json']);
+    const j = await slipwayCliAsync(['update', cfg, '--cache-dir', cache, '--json']);
     assert.equal(j.status, 1);
     const { error } = JSON.parse(j.stdout) as { error: { code: string; message: string } };
     assert.equal(error.code, 'ERR_APT_SIGNATURE');
@@ -173,11 +154,11 @@ describe('slipway update', () => {
     const source = `uri: ${server.url}good/\n      suites: [bookworm]\n      components: [main]`;
     const cfg = await config('no-signed-by', 'good/', source);
     const from = server.requests.length;
-    const r = await slipway(['update', cfg, '--cache-dir', freshCache()]);
+    const r = await slipwayCliAsync(['update', cfg, '--cache-dir', freshCache()]);
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /^error: .*no-signed-by\.yaml:4:7 apt\.sources\[0\]\.signed-by: a repository lacks the required key "signed-by"$/m);
     assert.match(r.stderr, /^\(ERR_CONFIG_MISSING_KEY\)$/m);
-    const j = await slipway(['update', cfg, '--cache-dir', freshCache(), '--json']);
+    const j = await slipwayCliAsync(['update', cfg, '--cache-dir', freshCache(), '--json']);
     assert.equal(j.status, 2);
     assert.equal((JSON.parse(j.stdout) as { error: { code: string } }).error.code, 'ERR_CONFIG_MISSING_KEY');
     assert.equal(server.requests.length, from, 'nothing is fetched');
@@ -185,7 +166,7 @@ describe('slipway update', () => {
 
   it('--offline on an empty cache exits 1 with ERR_FETCH_OFFLINE and a hint, without a request', async () => {
     const from = server.requests.length;
-    const r = await slipway(['update', await config('offline', 'good/'), '--cache-dir', freshCache(), '--offline']);
+    const r = await slipwayCliAsync(['update', await config('offline', 'good/'), '--cache-dir', freshCache(), '--offline']);
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stderr, /^error: .*good\/ bookworm: no verified Release in the cache$/m);
     assert.match(r.stderr, /^hint: run once without --offline/m);
@@ -201,7 +182,7 @@ describe('slipway update', () => {
   ];
   for (const [name, args, says] of usage) {
     it(`exits 2 for ${name}`, async () => {
-      const r = await slipway(args);
+      const r = await slipwayCliAsync(args);
       assert.equal(r.status, 2, r.stderr);
       assert.match(r.stderr, says);
       assert.match(r.stderr, /\(ERR_USAGE\)/);

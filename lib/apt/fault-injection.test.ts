@@ -6,13 +6,11 @@
  * update` processes fill one cache at the same time.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, describe, it, type TestContext } from 'node:test';
 import { SlipwayError } from '../core/index.js';
 import { ContentStore, Fetcher } from '../fetch/index.js';
@@ -20,6 +18,7 @@ import { buildAptRepo, byHashPath, packagesPath, releasePath, type AptRepo, type
 import { serveRepo, type Fault, type RepoServer } from '../../fixtures/apt-server.js';
 import { requireTool } from '../../fixtures/require-tool.js';
 import { seededRandom } from '../../fixtures/seeded-random.js';
+import { slipwayCliAsync } from '../../fixtures/slipway-cli.js';
 import { aptStateDir, loadPackageIndex, updateRepositories, type AptClientContext, type AptRepository } from './index.js';
 
 const ATTEMPTS = 3;
@@ -29,7 +28,6 @@ const GENERATIONS = 4;
 const SUITES = ['alpha', 'beta'] as const; // alpha publishes by-hash copies
 const ARCHS = ['amd64', 'arm64'] as const;
 const NOW = new Date('2026-07-01T00:00:00Z');
-const CLI = fileURLToPath(new URL('../../bin/slipway.js', import.meta.url));
 
 function packagesOf(suite: string, gen: number): RepoPackage[] {
   const gz = { control: 'gz', data: 'gz' } as const;
@@ -347,25 +345,7 @@ describe('the apt client under fault injection', () => {
   });
 });
 
-/** CliOutcome is how one `slipway` process ended. */
-interface CliOutcome {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
-/** runCli runs the compiled CLI asynchronously (the fixture server lives in this process). */
-function runCli(args: readonly string[]): Promise<CliOutcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    child.once('error', reject);
-    child.once('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 interface UpdateJson {
   readonly repositories: readonly { readonly repository: string; readonly digest: string; readonly fromCache: boolean }[];
@@ -395,7 +375,7 @@ describe('two slipway update processes filling one cache', () => {
       const cache = join(dir, 'cache');
       server.clearFaults();
       if (fault) server.fault((p) => p.startsWith(`gen${g}/`) && p.includes('/binary-'), fault);
-      const runs = await Promise.all([0, 1].map(() => runCli(['update', config, '--cache-dir', cache, '--json'])));
+      const runs = await Promise.all([0, 1].map(() => slipwayCliAsync(['update', config, '--cache-dir', cache, '--json'])));
       server.clearFaults();
       const results = runs.map((r, i) => {
         assert.equal(r.status, 0, `process ${i}: ${r.stderr}${r.stdout}`);
@@ -407,7 +387,7 @@ describe('two slipway update processes filling one cache', () => {
       const expected = SUITES.map((s) => `sha256:${sha256Hex(served.gens[g]!.files.get(releasePath(s))!)}`);
       assert.deepEqual(digests[0], expected);
       const requests = server.requests.length;
-      const offline = await runCli(['update', config, '--cache-dir', cache, '--json', '--offline']);
+      const offline = await slipwayCliAsync(['update', config, '--cache-dir', cache, '--json', '--offline']);
       assert.equal(offline.status, 0, offline.stderr + offline.stdout);
       assert.equal(server.requests.length, requests, 'offline makes no request');
       const result = JSON.parse(offline.stdout) as UpdateJson;

@@ -10,3 +10,4 @@ export * from './universe.js';
 export { DepCache, candidateOf, isEssential, type Reason, type Rejection } from './dep-cache.js';
 export * from './resolve-error.js';
 export * from './resolve-packages.js';
+export * from './lockfile.js';
