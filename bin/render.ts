@@ -2,7 +2,7 @@
  * Text renderings of library results for the terminal. JSON output (`--json`) is the
  * result object itself and needs none of this.
  */
-import type { AptUpdateResult, BuildResult, ImageReport } from '../lib/index.js';
+import type { AptResolveResult, AptUpdateResult, BuildResult, ImageReport, WhyResult } from '../lib/index.js';
 
 function humanSize(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB'];
@@ -75,5 +75,32 @@ export function renderUpdateResult(r: AptUpdateResult): string {
   lines.push(`downloaded ${r.fetched.files} files (${humanSize(r.fetched.bytes)}), ${r.fetched.cachedFiles} from the cache`);
   // Warnings went to stderr as they were raised.
   if (r.warnings.length > 0) lines.push(`${r.warnings.length} warning(s), shown above`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** renderResolution lists each platform's packages: name, version, architecture and source. */
+export function renderResolution(r: AptResolveResult): string {
+  const lines: string[] = [];
+  for (const p of r.lockfile.platforms) {
+    lines.push(`${p.platform} (${p.architecture}): ${p.packages.length} ${p.packages.length === 1 ? 'package' : 'packages'}`);
+    for (const pkg of p.packages) lines.push(`  ${pkg.name} ${pkg.version} ${pkg.architecture}${pkg.source === pkg.name ? '' : ` (source ${pkg.source})`} ${pkg.repository.suite}/${pkg.repository.component}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** renderWhy shows, per platform, the chain from the package up to what was requested. */
+export function renderWhy(r: WhyResult): string {
+  const lines: string[] = [];
+  for (const p of r.platforms) {
+    if (p.steps === undefined) {
+      lines.push(`${p.platform}: ${r.package} is not in the resolution`);
+      continue;
+    }
+    lines.push(`${p.platform}:`);
+    for (const [i, s] of p.steps.entries()) {
+      const indent = '  '.repeat(i + 1);
+      lines.push(s.parent === undefined ? `${indent}${s.name} ${s.version}: ${s.how}` : `${indent}${s.name} ${s.version} <- ${s.parent} (${s.how})`);
+    }
+  }
   return `${lines.join('\n')}\n`;
 }

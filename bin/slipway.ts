@@ -5,13 +5,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { buildFromConfig, isSlipwayError, parseDestination, readOciImage, SlipwayError, updateAptFromConfig, type BuildProgress } from '../lib/index.js';
+import { buildFromConfig, formatLockfile, isSlipwayError, lockFromConfig, parseDestination, readOciImage, resolveFromConfig, SlipwayError, updateAptFromConfig, whyFromConfig, type BuildProgress } from '../lib/index.js';
 import { FetchProgressLine } from './fetch-progress-line.js';
-import { renderBuildResult, renderInspect, renderUpdateResult } from './render.js';
+import { renderBuildResult, renderInspect, renderResolution, renderUpdateResult, renderWhy } from './render.js';
 
 const USAGE = `Usage:
   slipway build CONFIG [--output DEST] [--platform P[,P...]] [--cache-dir DIR] [--json]
   slipway update CONFIG [--platform P[,P...]] [--cache-dir DIR] [--offline] [--json]
+  slipway resolve CONFIG [--platform P[,P...]] [--cache-dir DIR] [--offline] [--json]
+  slipway lock CONFIG [--check] [--cache-dir DIR] [--offline]
+  slipway why CONFIG PACKAGE [--platform P[,P...]] [--cache-dir DIR] [--offline] [--json]
   slipway inspect DEST [--json]
   slipway --help | --version
 
@@ -19,6 +22,11 @@ Commands:
   build     Build the image described by CONFIG (a slipway YAML file).
   update    Verify the Release files of CONFIG's apt sources and fetch their package
             indices into the cache (what apt-get update does); print what was verified.
+  resolve   Resolve CONFIG's apt.packages for its platforms as apt would, downloading no
+            package; --json prints the result in the lockfile's format.
+  lock      Write CONFIG's lockfile (<name>.lock.json beside it); --check only checks that
+            it is current and exits 1 when it is stale.
+  why       Show the chain of dependencies that pulls PACKAGE into CONFIG's resolution.
   inspect   Show manifests, layers, config and history of an image on disk.
 
 Options:
@@ -27,6 +35,7 @@ Options:
   -p, --platform LIST   platforms to build instead of the config's, e.g. linux/amd64,linux/arm64
       --cache-dir DIR   cache for downloads and layers (default: the user cache directory)
       --offline         use only the cache; fail if something is missing from it
+      --check           (lock) check the lockfile instead of writing it
       --json            print a JSON result (or error) on stdout instead of text
   -h, --help            show this help
   -v, --version         print the version
@@ -54,6 +63,7 @@ async function main(argv: string[]): Promise<number> {
         platform: { type: 'string', short: 'p', multiple: true },
         'cache-dir': { type: 'string' },
         offline: { type: 'boolean', default: false },
+        check: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
@@ -72,7 +82,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${version()}\n`);
     return 0;
   }
-  const [command, target, ...extra] = positionals;
+  const [command, target, ...rest] = positionals;
+  const extra = command === 'why' ? rest.slice(1) : rest;
   try {
     if (extra.length) throw usage(`unexpected argument ${JSON.stringify(extra[0])}`);
     if (command === 'build') {
@@ -105,6 +116,40 @@ async function main(argv: string[]): Promise<number> {
         });
         line?.clear();
         process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : renderUpdateResult(result));
+      } finally {
+        line?.clear();
+      }
+      return 0;
+    }
+    if (command === 'resolve' || command === 'lock' || command === 'why') {
+      if (!target) throw usage(`${command} needs a CONFIG file`);
+      const platforms = (values.platform ?? []).flatMap((p) => p.split(',')).map((p) => p.trim()).filter(Boolean);
+      const line = !json && process.stderr.isTTY ? new FetchProgressLine(process.stderr) : undefined;
+      const opts = {
+        signal: interrupt.signal,
+        offline: values.offline ?? false,
+        ...(platforms.length ? { platforms } : {}),
+        ...(values['cache-dir'] ? { cacheDir: values['cache-dir'] } : {}),
+        ...(line ? { onProgress: (e: Parameters<FetchProgressLine['update']>[0]) => line.update(e) } : {}),
+        ...(json ? {} : { onWarning: (w: { code: string; message: string }) => process.stderr.write(`warning: ${w.message} (${w.code})\n`) }),
+      };
+      try {
+        if (command === 'resolve') {
+          const result = await resolveFromConfig(target, opts);
+          line?.clear();
+          process.stdout.write(json ? formatLockfile(result.lockfile) : renderResolution(result));
+        } else if (command === 'lock') {
+          const result = await lockFromConfig(target, { ...opts, check: values.check ?? false });
+          line?.clear();
+          const what = result.written ? `wrote ${result.path}` : `${result.path} is current`;
+          process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : `${what}${result.changes.length ? `\n${result.changes.map((c) => `  ${c}`).join('\n')}` : ''}\n`);
+        } else {
+          const pkg = rest[0];
+          if (!pkg) throw usage('why needs a CONFIG and a PACKAGE');
+          const result = await whyFromConfig(target, pkg, opts);
+          line?.clear();
+          process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : renderWhy(result));
+        }
       } finally {
         line?.clear();
       }

@@ -9,3 +9,5 @@ export { updateApt, type AptUpdateOptions, type AptUpdateResult, type AptReposit
 export { aptRepositoriesFromPlan, type AptRepositoriesOptions } from './apt-repositories.js';
 export { debianArchitecture } from './debian-architecture.js';
 export type { FetchProgress, FetchStats } from '../fetch/index.js';
+export { resolveApt, lockRequestOf, lockfilePath, readLockfile, writeLockfile, lockDifferences, type AptResolveResult } from './resolve-apt.js';
+export { explainPackage, formatLockfile, type Lockfile, type LockedPackage, type WhyStep, type Resolution, type ResolvedPackage } from '../resolve/index.js';

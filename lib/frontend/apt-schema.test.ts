@@ -28,6 +28,10 @@ describe('aptSchema', () => {
         { uris: ['http://deb.example/debian'], suites: ['./'], trusted: true },
         { uri: 'file:///r', suites: ['s'], components: ['c'], 'signed-by': [{ url: 'https://deb.example/k', fingerprint: FPR }, FPR] },
       ],
+      packages: ['curl', 'jq=1.6-2.1', 'kubelet=1.27.*'],
+      recommends: false,
+      essential: true,
+      exclude: ['systemd'],
     };
     assert.equal(aptSchema.validate(spec), spec);
   });
@@ -46,6 +50,15 @@ describe('aptSchema', () => {
     [{ sources: [{ uris: ['http://deb.example/debian', 'http://deb.example/debian'], suites: ['b'], components: ['main'], 'signed-by': 'k' }] }, 'ERR_CONFIG_INVALID_VALUE', 'sources[0].uris[1]'],
     [{ sources: [{ uri: 'http://deb.example/debian', suites: ['b'], components: ['main', 'main'], 'signed-by': 'k' }] }, 'ERR_CONFIG_INVALID_VALUE', 'sources[0].components[1]'],
     [{ sources: [{ uri: 'http://deb.example/debian', suites: ['b'], components: ['main'], 'signed-by': 'k', 'allow-rollback': 1 }] }, 'ERR_CONFIG_INVALID_TYPE', 'sources[0].allow-rollback'],
+    [{ packages: ['curl'] }, 'ERR_CONFIG_MISSING_KEY', 'sources'],
+    [{ sources: ['system'], packages: 'curl' }, 'ERR_CONFIG_INVALID_TYPE', 'packages'],
+    [{ sources: ['system'], packages: ['curl', 'C'] }, 'ERR_CONFIG_INVALID_VALUE', 'packages[1]'],
+    [{ sources: ['system'], packages: ['curl=x'] }, 'ERR_CONFIG_INVALID_VALUE', 'packages[0]'],
+    [{ sources: ['system'], recommends: 1 }, 'ERR_CONFIG_INVALID_TYPE', 'recommends'],
+    [{ sources: ['system'], essential: 'true' }, 'ERR_CONFIG_INVALID_TYPE', 'essential'],
+    [{ sources: ['system'], exclude: [['systemd']] }, 'ERR_CONFIG_INVALID_TYPE', 'exclude[0]'],
+    [{ sources: ['system'], exclude: ['systemd=1'] }, 'ERR_CONFIG_INVALID_VALUE', 'exclude[0]'],
+    [{ sources: ['system'], pakages: ['curl'] }, 'ERR_CONFIG_UNKNOWN_KEY', 'pakages'],
   ];
   for (const [value, code, keyPath] of invalid) {
     it(`rejects ${JSON.stringify(value).slice(0, 70)} with ${code} at ${keyPath}`, () => {

@@ -1,9 +1,11 @@
 /**
  * The schema of the `apt:` section: the repositories packages come from, each `system`, a
- * one-line source, a deb822 stanza, or a mapping with uri(s), suites, components and keys.
+ * one-line source, a deb822 stanza, or a mapping with uri(s), suites, components and keys;
+ * and the packages to install from them, with recommends, essential and exclude.
  */
 import { architectureField, noRepeats, redactUri, urlField, word } from './apt-fields.js';
 import { signedBySchema } from './apt-key-schema.js';
+import { packageNameField, packageRequestField } from './apt-package-fields.js';
 import { checkSourceText, SOURCE_FORMS_HINT, SOURCE_TEXT_JSON } from './apt-text-source.js';
 import { isPlainObject } from './key-path.js';
 import { array, boolean, object, oneOfByKey, string, type Infer, type Problem, type Schema } from './schema-dsl.js';
@@ -110,6 +112,14 @@ export const aptSourceSchema: Schema<string | Infer<typeof repositorySchema>> = 
   json: () => ({ anyOf: [...SOURCE_TEXT_JSON, repositorySchema.toJsonSchema()] }),
 });
 
+/** packageList is the schema of a list of packages under `key`; a string given instead is shown split into items. */
+function packageList(items: Schema<string>, key: string, description: string): Schema<readonly string[]> {
+  return array(items, {
+    description,
+    typeHint: (v) => (typeof v === 'string' ? `write a list, one package per item: ${key}: [${v.split(/[\s,]+/).filter(Boolean).join(', ')}]` : undefined),
+  });
+}
+
 /** aptSchema is the schema of the `apt:` section. */
 export const aptSchema = object(
   {
@@ -118,6 +128,10 @@ export const aptSchema = object(
       minItems: 1,
       minItemsHint: 'list at least one source, such as - system',
     }),
+    packages: packageList(packageRequestField, 'packages', 'Packages to install, as apt-get install takes them: name, or name=version to pin a version. Each package once; default none.'),
+    recommends: flag("Install the Recommends of chosen packages too; default false (as apt-get's --no-install-recommends)."),
+    essential: flag('Add every package marked Essential: yes (a minimal Debian base); default false.'),
+    exclude: packageList(packageNameField, 'exclude', 'Packages never to install, by name; what depends on them takes another alternative or fails. Each once, and not also in packages; default none.'),
   },
-  { description: 'apt repositories and the keys that sign them.', required: ['sources'], name: 'apt' },
+  { description: 'apt repositories, the keys that sign them, and the packages to install from them.', required: ['sources'], name: 'apt' },
 );

@@ -54,6 +54,18 @@ describe('configJsonSchema', () => {
     assert.deepEqual((forms[3]!['oneOf'] as Json[]).map((v) => v['required']), [['uri', 'suites'], ['uris', 'suites']]);
   });
 
+  it('lists the apt keys, sources required, with patterns for package names', () => {
+    const apt = (configJsonSchema['properties'] as Json)['apt'] as Json;
+    const props = apt['properties'] as Json;
+    assert.deepEqual(Object.keys(props), ['sources', 'packages', 'recommends', 'essential', 'exclude']);
+    assert.deepEqual(apt['required'], ['sources']);
+    assert.deepEqual([(props['recommends'] as Json)['type'], (props['essential'] as Json)['type']], ['boolean', 'boolean']);
+    const request = new RegExp(((props['packages'] as Json)['items'] as Json)['pattern'] as string, 'u');
+    const name = new RegExp(((props['exclude'] as Json)['items'] as Json)['pattern'] as string, 'u');
+    assert.deepEqual(['curl', 'curl=7.88.1-10+deb12u12', 'kubelet=1.27.*', 'Curl', 'curl>=1'].map((s) => request.test(s)), [true, true, true, false, false]);
+    assert.deepEqual(['systemd', 'systemd=252', 'x'].map((s) => name.test(s)), [true, false, false]);
+  });
+
   it('gives the same enums as the validator', () => {
     const props = configJsonSchema['properties'] as Json;
     assert.deepEqual((props['compression'] as Json)['enum'], ['gzip', 'zstd', 'none']);

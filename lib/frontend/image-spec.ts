@@ -160,10 +160,18 @@ export type AptRepositorySpec = AptUriRepositorySpec | AptUrisRepositorySpec;
  */
 export type AptSourceSpec = string | AptRepositorySpec;
 
-/** AptSpec is the `apt:` section: the repositories packages come from. */
+/** AptSpec is the `apt:` section: the repositories packages come from and the packages to install. */
 export interface AptSpec {
   /** At least one, in order; earlier sources win ties between equal versions. */
   readonly sources: readonly AptSourceSpec[];
+  /** Packages to install, each `name` or `name=version` (a trailing `*` in the version matches a prefix), each name once; default none. */
+  readonly packages?: readonly string[];
+  /** Install the Recommends of chosen packages too; default false (as `apt-get --no-install-recommends`). */
+  readonly recommends?: boolean;
+  /** Add every `Essential: yes` package (a minimal Debian base); default false. */
+  readonly essential?: boolean;
+  /** Package names never to install, each once and not also in `packages`; default none. */
+  readonly exclude?: readonly string[];
 }
 
 /** ImageSpec is a whole image config, as written in YAML or passed from TypeScript. */

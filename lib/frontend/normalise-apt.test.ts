@@ -103,6 +103,10 @@ describe('normaliseApt (YAML)', () => {
           at: at(22, 7, 'apt.sources[5]'),
         },
       ],
+      packages: [],
+      recommends: false,
+      essential: false,
+      exclude: [],
     };
     assert.deepEqual(aptOf(yaml), want);
   });
@@ -287,6 +291,7 @@ describe('normaliseApt (TypeScript)', () => {
     const example = /## `apt`[\s\S]*?```yaml\n([\s\S]*?)```/.exec(doc)?.[1];
     assert.ok(example, 'docs/config.md has an apt section with a yaml example');
     const fromYaml = parseConfigText(example, F);
+    assert.deepEqual(fromYaml.apt?.packages.map((p) => [p.name, p.version]), [['ca-certificates', undefined], ['curl', '7.88.1-10+deb12u12'], ['python3.11', '3.11.2-*']]);
     const fromSpec = planFromSpec(
       {
         apt: {
@@ -296,6 +301,10 @@ describe('normaliseApt (TypeScript)', () => {
             { uri: 'http://deb.example/debian', suites: ['bookworm', 'bookworm-updates'], components: ['main', 'contrib'], 'signed-by': 'keys/example-archive.asc' },
             { uri: 'https://snapshot.example/archive/debian/20240101T000000Z', suites: ['bookworm'], components: ['main'], 'signed-by': 'keys/example-archive.asc', 'check-valid-until': false },
           ],
+          packages: ['ca-certificates', 'curl=7.88.1-10+deb12u12', 'python3.11=3.11.2-*'],
+          recommends: false,
+          essential: false,
+          exclude: ['systemd'],
         },
       },
       { baseDir: '/work/cfg', file: F },
@@ -333,6 +342,6 @@ describe('keyPlan', () => {
 describe('normaliseApt', () => {
   it('locates sources without a file or positions by key path only', () => {
     const plan = normaliseApt({ sources: ['system'] }, '/b', createLocator(undefined, undefined));
-    assert.deepEqual(plan, { sources: [{ kind: 'system', at: { keyPath: 'apt.sources[0]' } }] });
+    assert.deepEqual(plan, { sources: [{ kind: 'system', at: { keyPath: 'apt.sources[0]' } }], packages: [], recommends: false, essential: false, exclude: [] });
   });
 });

@@ -1,6 +1,7 @@
 /**
  * apt sources: the validated `apt:` section made into the plan's AptPlan. Keyring paths are
- * resolved against the config's directory, fingerprints normalised, defaults filled in.
+ * resolved against the config's directory, fingerprints normalised, defaults filled in; the
+ * package keys are normalised by normalise-apt-packages.ts.
  */
 import { resolve } from 'node:path';
 import type { AptPlan, AptSourcePlan, KeyPlan } from '../plan/index.js';
@@ -10,6 +11,7 @@ import { classifySourceText } from './apt-text-source.js';
 import type { AptKeySpec, AptRepositorySpec, AptSourceSpec, AptSpec } from './image-spec.js';
 import type { KeyPath } from './key-path.js';
 import type { Locator } from './locate.js';
+import { normaliseAptPackages } from './normalise-apt-packages.js';
 
 /** keyPlan turns one `signed-by` key into a KeyPlan; relative keyring paths resolve against `baseDir`. */
 export function keyPlan(key: AptKeySpec, baseDir: string): KeyPlan {
@@ -77,12 +79,13 @@ function checkRepeats(sources: readonly AptSourcePlan[], loc: Locator): void {
 }
 
 /**
- * normaliseApt turns a validated `apt:` section into an AptPlan, sources in the order written.
- * Text sources keep their text, with `baseDir` (the config's directory) for relative keyrings.
- * Throws ERR_CONFIG_INVALID_VALUE when a source repeats an earlier one.
+ * normaliseApt turns a validated `apt:` section into an AptPlan, sources and packages in the
+ * order written. Text sources keep their text, with `baseDir` (the config's directory) for
+ * relative keyrings. Throws ERR_CONFIG_INVALID_VALUE when a source repeats an earlier one,
+ * or a package name repeats or is both requested and excluded (see normaliseAptPackages).
  */
 export function normaliseApt(spec: AptSpec, baseDir: string, loc: Locator): AptPlan {
   const sources = spec.sources.map((item, i) => sourcePlan(item, baseDir, loc.at(['apt', 'sources', i])));
   checkRepeats(sources, loc);
-  return { sources };
+  return { sources, ...normaliseAptPackages(spec, loc) };
 }

@@ -1,7 +1,8 @@
 /**
- * AptPlan: the apt part of an ImagePlan — which repositories to read and which keys they
- * must be signed by. Plain data: text forms (one-line and deb822 sources) are kept as
- * written and parsed by the apt module, so their errors can still name the config location.
+ * AptPlan: the apt part of an ImagePlan — which repositories to read, which keys they must be
+ * signed by, and which packages to install from them. Plain data: text forms (one-line and
+ * deb822 sources) are kept as written and parsed by the apt module, so their errors can still
+ * name the config location.
  */
 import type { ConfigLocation } from '../core/index.js';
 
@@ -58,8 +59,36 @@ export interface AptSystemSourcesPlan {
 /** AptSourcePlan is one item of `apt.sources`. */
 export type AptSourcePlan = AptSourceEntryPlan | AptSourceTextPlan | AptSystemSourcesPlan;
 
+/**
+ * AptPackagePlan is one `apt.packages` item: a package requested by name, as apt-get install
+ * takes it (`name` or `name=version`). The frontend checks the form of both (Debian Policy
+ * 5.6.1 and 5.6.12); whether the package and version exist is for the resolver to say.
+ */
+export interface AptPackagePlan {
+  /** name: a Debian package name (Debian Policy 5.6.1), possibly a virtual one. */
+  readonly name: string;
+  /**
+   * version pins the package to this version, as written after `=`; a trailing `*` matches
+   * every version that starts with the rest (apt's `name=1.27.*`). Absent: the candidate version.
+   */
+  readonly version?: string;
+  /** at is where the item is written in the config. */
+  readonly at: ConfigLocation;
+}
+
 /** AptPlan is the `apt:` section of an image plan. */
 export interface AptPlan {
   /** sources in the order written; earlier sources win ties between equal versions. */
   readonly sources: readonly AptSourcePlan[];
+  /** packages to install, in the order written; each name appears once. Empty when none are listed. */
+  readonly packages: readonly AptPackagePlan[];
+  /** recommends: install the Recommends of chosen packages too; false (the config's default) is apt-get's `--no-install-recommends`. */
+  readonly recommends: boolean;
+  /** essential: add every `Essential: yes` package of the sources (a minimal Debian base). */
+  readonly essential: boolean;
+  /**
+   * exclude: names of packages never to install, in the order written, each once and none of
+   * them in {@link AptPlan.packages}; what depends on them takes another alternative or fails.
+   */
+  readonly exclude: readonly string[];
 }

@@ -160,7 +160,9 @@ export class DepCache {
     if (s.candidate === null) return false;
     if (!s.protected && s.install !== undefined) return true;
     const cand = s.candidate;
-    if (autoInst && !this.#dependenciesSatisfiable(cand)) {
+    const unsatisfiable = autoInst ? this.#unsatisfiableGroup(cand) : undefined;
+    if (unsatisfiable !== undefined) {
+      this.rejections.push({ parent: pkg.name, group: `${unsatisfiable.kind}: ${unsatisfiable.text}`, candidate: '(none)', reason: this.#noSolution(unsatisfiable) });
       if (!s.protected) {
         s.candidate = null;
         s.install = undefined;
@@ -218,13 +220,13 @@ export class DepCache {
     return g.members.some((rel) => this.depInstall(rel));
   }
 
-  /** IsInstallOkDependenciesSatisfiableByCandidates: each critical positive group has a member marked or with a candidate. */
-  #dependenciesSatisfiable(v: Version): boolean {
+  /** IsInstallOkDependenciesSatisfiableByCandidates: the first critical positive group with no member marked or with a candidate, if any. */
+  #unsatisfiableGroup(v: Version): DepGroup | undefined {
     for (const g of v.deps) {
       if (g.kind !== 'Depends' && g.kind !== 'Pre-Depends') continue;
-      if (!g.members.some((rel) => this.depInstall(rel) || this.depCVer(rel))) return false;
+      if (!g.members.some((rel) => this.depInstall(rel) || this.depCVer(rel))) return g;
     }
-    return true;
+    return undefined;
   }
 
   /** conflictTargets: candidate versions (target and providers) a negative relation hits, ignoring the package itself. */
@@ -257,6 +259,8 @@ export class DepCache {
             } else {
               sx.install = undefined;
               sx.auto = false;
+              const by = sx.why?.kind === 'relation' ? sx.why.parent.split(' ')[0]! : x.pkg.name;
+              this.rejections.push({ parent: by, group: `${g.kind}: ${g.text}`, candidate: `${x.pkg.name} ${x.version}`, reason: `unmarked because ${cand.pkg.name} ${cand.version} ${g.kind} it` });
             }
           } else if (parentProtected) {
             sx.candidate = null;
@@ -301,7 +305,14 @@ export class DepCache {
         this.rejections.push({ parent: pkg.name, group: `${g.kind}: ${g.text}`, candidate: `${sol.pkg.name} ${sol.version}`, reason: this.#whyNot(sol) });
       }
       if (!done && critical) {
-        if (solutions.length === 0) this.rejections.push({ parent: pkg.name, group: `${g.kind}: ${g.text}`, candidate: '(none)', reason: this.#noSolution(g) });
+        // Members with no fitting candidate at all are rejections too (a version too old, no such package).
+        const tried = new Set(solutions.map((v) => v.pkg.name));
+        for (const rel of g.members) {
+          if (tried.has(rel.name) || this.solutionsOf(rel).length > 0) continue;
+          const target = this.#u.package(rel.name);
+          const c = target === undefined ? null : this.state(target).candidate;
+          this.rejections.push({ parent: pkg.name, group: `${g.kind}: ${g.text}`, candidate: c ? `${rel.name} ${c.version}` : `${rel.name} (none)`, reason: this.#noSolution({ ...g, members: [rel] }) });
+        }
         ok = false;
         if (failEarly) return false;
       }
@@ -310,9 +321,17 @@ export class DepCache {
   }
 
   #whyNot(v: Version): string {
-    const s = this.state(v.pkg);
-    if (s.candidate === null) return 'its dependencies cannot be satisfied';
-    return 'it could not be installed';
+    // The latest thing recorded against the package itself says which of its relations failed.
+    for (let i = this.rejections.length - 1; i >= 0; i--) {
+      const r = this.rejections[i]!;
+      if (r.parent === v.pkg.name) return `its ${r.group} cannot be satisfied (${r.candidate === '(none)' ? '' : `${r.candidate}: `}${r.reason})`;
+    }
+    return this.state(v.pkg).candidate === null ? 'its dependencies cannot be satisfied' : 'it could not be installed';
+  }
+
+  /** noSolution says why no member of `g` can be installed. */
+  noSolution(g: DepGroup): string {
+    return this.#noSolution(g);
   }
 
   #noSolution(g: DepGroup): string {
@@ -321,7 +340,7 @@ export class DepCache {
         const target = this.#u.package(rel.name);
         if (target === undefined) return this.#u.providers(rel.name).length > 0 ? `${rel.name} is virtual and no provider fits` : `no package ${rel.name}`;
         const c = this.state(target).candidate;
-        if (c === null) return `${rel.name} cannot be installed`;
+        if (c === null) return `${rel.name} cannot be installed (its own dependencies cannot be satisfied, or a chosen package conflicts with it)`;
         return `${rel.name} ${c.version} does not satisfy ${rel.op ?? ''} ${rel.version ?? ''}`.replace(/\s+/g, ' ').trim();
       })
       .join('; ');

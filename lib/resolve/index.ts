@@ -11,3 +11,4 @@ export { DepCache, candidateOf, isEssential, type Reason, type Rejection } from 
 export * from './resolve-error.js';
 export * from './resolve-packages.js';
 export * from './lockfile.js';
+export * from './explain.js';

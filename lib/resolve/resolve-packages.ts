@@ -96,6 +96,40 @@ function relevant(cache: DepCache, parent: string): RejectedCandidate[] {
   return cache.rejections.filter((r) => r.parent === parent);
 }
 
+/** MAX_FIX_PASSES bounds the repair passes, as apt's problem resolver makes at most 20. */
+const MAX_FIX_PASSES = 20;
+
+/**
+ * fixByInstall is the part of apt's problem resolver that matters on an empty system
+ * (algorithms.cc, FixByInstall): a marked package whose dependency group became unmet (a
+ * Conflicts of a later package unmarked what satisfied it) gets another solution of that
+ * group marked, in CompareProviders order. Whatever stays broken is reported by checkBroken.
+ */
+function fixByInstall(cache: DepCache, u: Universe): void {
+  // A solution that would break a Conflicts/Breaks with what is marked is undone by apt; skip it.
+  const clashes = (sol: Version) =>
+    sol.deps.some((g) => (g.kind === 'Conflicts' || g.kind === 'Breaks') && g.members.some((rel) => conflictingMarked(cache, u, sol, rel) !== undefined)) ||
+    cache.marked().some(({ version: m }) => m.deps.some((g) => (g.kind === 'Conflicts' || g.kind === 'Breaks') && g.members.some((rel) => hits(u, m, rel, sol))));
+  for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
+    let changed = false;
+    for (const { version: v } of cache.marked()) {
+      if (cache.installedVersion(v.pkg.name) !== v) continue;
+      for (const g of v.deps) {
+        if (g.kind !== 'Depends' && g.kind !== 'Pre-Depends') continue;
+        if (g.members.some((rel) => cache.depInstall(rel))) continue;
+        for (const sol of cache.sortedSolutions(g)) {
+          if (cache.state(sol.pkg).candidate !== sol || clashes(sol)) continue;
+          if (cache.markInstall(sol.pkg, true, 0, false, { kind: 'relation', parent: `${v.pkg.name} ${v.version}`, field: g.kind, relation: g.text })) {
+            changed = true;
+            break;
+          }
+        }
+      }
+    }
+    if (!changed) return;
+  }
+}
+
 /** checkBroken throws when a marked package's Depends are unmet or a Conflicts/Breaks holds among marked packages. */
 function checkBroken(cache: DepCache, u: Universe): void {
   for (const { version: v } of cache.marked()) {
@@ -113,7 +147,7 @@ function checkBroken(cache: DepCache, u: Universe): void {
           const hit = conflictingMarked(cache, u, v, rel);
           if (hit !== undefined) {
             throw new ResolveError('ERR_RESOLVE_CONFLICT', `${v.pkg.name} ${v.version}`, `${g.kind}: ${g.text}, but ${hit.pkg.name} ${hit.version} is chosen too`, {
-              chain: [...chainOf(cache, v.pkg.name), `and ${hit.pkg.name}: ${chainOf(cache, hit.pkg.name).join(' <- ') || 'requested'}`],
+              chain: [...chainOf(cache, v.pkg.name), `${hit.pkg.name} ${hit.version} (${chainOf(cache, hit.pkg.name).join(' <- ') || 'requested'})`],
               rejected: relevant(cache, v.pkg.name),
               hint: 'request one of the two only, or exclude one with apt.exclude',
             });
@@ -122,6 +156,13 @@ function checkBroken(cache: DepCache, u: Universe): void {
       }
     }
   }
+}
+
+/** hits tells whether negative relation `rel` of `self` is satisfied by version `v` (directly or through its Provides). */
+function hits(u: Universe, self: Version, rel: Relation, v: Version): boolean {
+  if (v.pkg === self.pkg) return false;
+  if (v.pkg.name === rel.name && satisfies(v, rel)) return true;
+  return v.provides.some((p) => p.name === rel.name && providesSatisfy(p, v, rel));
 }
 
 function conflictingMarked(cache: DepCache, u: Universe, self: Version, rel: Relation): Version | undefined {
@@ -168,6 +209,7 @@ export function resolvePackages(requests: readonly PackageRequest[], index: Pack
     if (!pkgs.includes(pkg)) pkgs.push(pkg);
   }
   for (const pkg of pkgs) cache.markInstall(pkg, true, 0, true);
+  fixByInstall(cache, u);
   checkBroken(cache, u);
   const garbage = sweepGarbage(cache, u);
   const essentialNames = new Set(essentials.map((r) => r.name));

@@ -1,0 +1,169 @@
+/**
+ * resolveApt: the plan's `apt.packages` resolved for each platform against the verified
+ * indices of `apt.sources`, as a lockfile; and the lockfile beside a config: its path,
+ * reading, writing, and whether it still fits the config.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { aptStateDir, loadPackageIndex, updateRepositories, type AptRepository, type PackageRecord } from '../apt/index.js';
+import { sha256Digest, SlipwayError, writeFileAtomic, type Warning } from '../core/index.js';
+import { ContentStore, defaultCacheDir, Fetcher, redactUrl } from '../fetch/index.js';
+import { formatPlatform, type ImagePlan } from '../plan/index.js';
+import {
+  describeRequestChange,
+  formatLockfile,
+  LOCKFILE_VERSION,
+  parseLockfile,
+  resolvePackages,
+  type LockedPackage,
+  type Lockfile,
+  type LockRequest,
+  type Resolution,
+} from '../resolve/index.js';
+import { aptRepositoriesFromPlan } from './apt-repositories.js';
+import { debianArchitecture } from './debian-architecture.js';
+import { selectPlatforms } from './select-platforms.js';
+import type { AptUpdateOptions } from './update-apt.js';
+
+
+/** AptResolveResult is a resolution of every platform and its lockfile. */
+export interface AptResolveResult {
+  readonly lockfile: Lockfile;
+  /** resolutions per platform, in the lockfile's order. */
+  readonly resolutions: readonly Resolution[];
+  readonly warnings: readonly Warning[];
+}
+
+function sourceLine(r: AptRepository): string {
+  const opts = [r.trusted ? 'trusted' : '', r.architectures ? `arch=${r.architectures.join(',')}` : '', r.types.join('+') === 'deb' ? '' : `types=${r.types.join(',')}`].filter(Boolean);
+  return `${redactUrl(r.uris[0] ?? '')} ${r.suite} ${r.components.join(' ')}${opts.length ? ` [${opts.join(' ')}]` : ''}`.trim();
+}
+
+/** lockRequestOf renders what in the plan decides the resolution: packages, options, sources and platforms. */
+export function lockRequestOf(plan: ImagePlan, repos: readonly AptRepository[], platforms: readonly string[]): LockRequest {
+  const apt = plan.apt!;
+  return {
+    packages: apt.packages.map((p) => (p.version === undefined ? p.name : `${p.name}=${p.version}`)),
+    recommends: apt.recommends,
+    essential: apt.essential,
+    exclude: [...apt.exclude],
+    sources: repos.map(sourceLine),
+    platforms: [...platforms],
+  };
+}
+
+function lockedPackage(r: PackageRecord): LockedPackage {
+  return {
+    name: r.name,
+    version: r.version,
+    architecture: r.architecture,
+    source: r.source,
+    sourceVersion: r.sourceVersion,
+    repository: { uri: r.origin.uri, suite: r.origin.suite, component: r.origin.component },
+    filename: r.filename,
+    size: r.size,
+    sha256: r.sha256,
+    release: r.origin.releaseDigest ?? '',
+    signedBy: r.origin.signedBy ?? [],
+  };
+}
+
+/**
+ * resolveApt verifies the plan's sources, loads their indices and resolves `apt.packages`
+ * for each platform. Throws ERR_CONFIG_MISSING_KEY without an apt section, the apt client's
+ * errors, and the resolver's ResolveError (the message names the platform).
+ */
+export async function resolveApt(plan: ImagePlan, opts: AptUpdateOptions = {}): Promise<AptResolveResult> {
+  if (plan.apt === undefined) throw new SlipwayError('ERR_CONFIG_MISSING_KEY', `${plan.file ?? 'the plan'}: has no apt section`, { hint: 'add apt.sources and apt.packages to the config' });
+  const platforms = selectPlatforms(plan, opts.platforms);
+  const archs = platforms.map((p) => {
+    const arch = debianArchitecture(p);
+    if (arch === undefined) throw new SlipwayError('ERR_CONFIG_INVALID_VALUE', `platform ${formatPlatform(p)} has no Debian architecture`, { hint: 'build for a platform Debian supports' });
+    return arch;
+  });
+  const cacheDir = resolve(opts.cacheDir ?? defaultCacheDir());
+  const store = new ContentStore(join(cacheDir, 'blobs'));
+  const warnings: Warning[] = [];
+  const fetcher = new Fetcher({ store, offline: opts.offline ?? false, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+  try {
+    const repos = await aptRepositoriesFromPlan(plan.apt, { ...(opts.hostRoot ? { hostRoot: opts.hostRoot } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+    const ctx = {
+      fetcher,
+      store,
+      stateDir: aptStateDir(cacheDir),
+      ...(opts.offline ? { offline: true } : {}),
+      ...(opts.now ? { now: opts.now } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      onWarning: (w: Warning) => {
+        warnings.push(w);
+        opts.onWarning?.(w);
+      },
+    };
+    const snapshot = await updateRepositories(repos, { architectures: [...new Set(archs)] }, ctx);
+    const requests = plan.apt.packages.map((p) => (p.version === undefined ? { name: p.name } : { name: p.name, version: p.version }));
+    const resolutions: Resolution[] = [];
+    for (const [i, p] of platforms.entries()) {
+      const index = await loadPackageIndex(snapshot.indices, archs[i]!, ctx);
+      try {
+        resolutions.push(resolvePackages(requests, index, { architecture: archs[i]!, recommends: plan.apt.recommends, essential: plan.apt.essential, exclude: plan.apt.exclude }));
+      } catch (err) {
+        if (err instanceof SlipwayError) err.message = `${formatPlatform(p)}: ${err.message}`;
+        throw err;
+      }
+    }
+    const request = lockRequestOf(plan, repos, platforms.map(formatPlatform));
+    const lockfile: Lockfile = {
+      lockfileVersion: LOCKFILE_VERSION,
+      inputs: sha256Digest(JSON.stringify(request)),
+      request,
+      platforms: resolutions.map((r, i) => ({ platform: formatPlatform(platforms[i]!), architecture: r.architecture, packages: r.packages.map((p) => lockedPackage(p.record)) })),
+    };
+    return { lockfile, resolutions, warnings };
+  } finally {
+    await fetcher.close();
+  }
+}
+
+/** lockfilePath is the lockfile beside config `configPath`: `slipway.yaml` → `slipway.lock.json`. */
+export function lockfilePath(configPath: string): string {
+  const name = basename(configPath, extname(configPath));
+  return join(dirname(resolve(configPath)), `${name}.lock.json`);
+}
+
+/** readLockfile reads the lockfile at `path`; ERR_LOCK_MISSING when there is none, ERR_LOCK_INVALID when it does not parse. */
+export async function readLockfile(path: string): Promise<Lockfile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new SlipwayError('ERR_LOCK_MISSING', `${path}: no lockfile`, { hint: 'run slipway lock CONFIG first' });
+    throw new SlipwayError('ERR_LOCK_INVALID', `${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  return parseLockfile(text, path);
+}
+
+/** writeLockfile writes `lock` to `path` atomically and returns its text. */
+export async function writeLockfile(path: string, lock: Lockfile): Promise<string> {
+  const text = formatLockfile(lock);
+  await writeFileAtomic(path, text);
+  return text;
+}
+
+/**
+ * lockDifferences says how an existing lock differs from a fresh resolution: what changed in
+ * the request, else which packages changed version (the repositories moved on). Empty when
+ * the lock is current.
+ */
+export function lockDifferences(locked: Lockfile, fresh: Lockfile): string[] {
+  const request = describeRequestChange(locked.request, fresh.request);
+  if (request.length > 0) return request;
+  const out: string[] = [];
+  for (const fp of fresh.platforms) {
+    const lp = locked.platforms.find((p) => p.platform === fp.platform);
+    const before = new Map((lp?.packages ?? []).map((p) => [p.name, p.version]));
+    const after = new Map(fp.packages.map((p) => [p.name, p.version]));
+    for (const [n, v] of after) if (before.get(n) !== v) out.push(`${fp.platform}: ${n} ${before.get(n) ?? '(new)'} -> ${v}`);
+    for (const [n, v] of before) if (!after.has(n)) out.push(`${fp.platform}: ${n} ${v} -> (removed)`);
+  }
+  return out;
+}
