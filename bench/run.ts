@@ -12,6 +12,8 @@ const benches: Record<string, () => Promise<void>> = {
   deb822: () => runDeb822Bench(),
   xz: () => runXzBench(),
   index: () => runIndexBench(),
+  // Loaded on demand: it needs the resolver, apt-get and the host mirror only when asked for.
+  resolve: async () => (await import('./resolve.js')).runResolveBench(),
 };
 
 const names = process.argv.slice(2);
