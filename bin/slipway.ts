@@ -10,7 +10,7 @@ import { FetchProgressLine } from './fetch-progress-line.js';
 import { renderBuildResult, renderInspect, renderResolution, renderUpdateResult, renderWhy } from './render.js';
 
 const USAGE = `Usage:
-  slipway build CONFIG [--output DEST] [--platform P[,P...]] [--cache-dir DIR] [--json]
+  slipway build CONFIG [--output DEST] [--platform P[,P...]] [--cache-dir DIR] [--locked] [--offline] [--json]
   slipway update CONFIG [--platform P[,P...]] [--cache-dir DIR] [--offline] [--json]
   slipway resolve CONFIG [--platform P[,P...]] [--cache-dir DIR] [--offline] [--json]
   slipway lock CONFIG [--check] [--cache-dir DIR] [--offline]
@@ -36,6 +36,7 @@ Options:
       --cache-dir DIR   cache for downloads and layers (default: the user cache directory)
       --offline         use only the cache; fail if something is missing from it
       --check           (lock) check the lockfile instead of writing it
+      --locked          (build) take apt packages from CONFIG's lockfile; resolve nothing
       --json            print a JSON result (or error) on stdout instead of text
   -h, --help            show this help
   -v, --version         print the version
@@ -64,6 +65,7 @@ async function main(argv: string[]): Promise<number> {
         'cache-dir': { type: 'string' },
         offline: { type: 'boolean', default: false },
         check: { type: 'boolean', default: false },
+        locked: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
@@ -94,6 +96,8 @@ async function main(argv: string[]): Promise<number> {
         ...(values.output ? { output: values.output } : {}),
         ...(platforms.length ? { platforms } : {}),
         ...(values['cache-dir'] ? { cacheDir: values['cache-dir'] } : {}),
+        ...(values.locked ? { locked: true } : {}),
+        ...(values.offline ? { offline: true } : {}),
         ...(!json && process.stderr.isTTY ? { onProgress: showProgress } : {}),
       });
       clearProgress();

@@ -5,7 +5,6 @@
  * Everything that can be wrong with the inputs is found before the destination is touched;
  * the destination is written atomically by the oci writers.
  */
-import { selectPlatforms } from './select-platforms.js';
 import { posix, resolve } from 'node:path';
 import type { Dispatcher } from 'undici';
 import { ConfigError, rfc3339, sourceDateEpoch, SlipwayError, type Descriptor, type Digest, type Layer, type Warning } from '../core/index.js';
@@ -30,9 +29,14 @@ import {
 } from '../oci/index.js';
 import { formatPlatform, parsePlatform, type ContentItem, type ImagePlan, type Platform } from '../plan/index.js';
 import { addAccounts, textFile } from './account-entries.js';
+import { aptPackagesForBuild, packagesDigest } from './apt-packages.js';
 import { globEntries } from './glob-source.js';
 import { runtimeConfigJson } from './runtime-config.js';
+import { selectPlatforms } from './select-platforms.js';
 import { tarballEntries } from './tarball-source.js';
+
+/** APT_PACKAGES_ANNOTATION names, on each manifest, the digest of the platform's apt package set. */
+export const APT_PACKAGES_ANNOTATION = 'dev.slipway.apt.packages';
 
 /** BuildProgress is reported as the build moves on. */
 export type BuildProgress =
@@ -55,6 +59,10 @@ export interface BuildOptions {
   readonly signal?: AbortSignal;
   readonly onProgress?: (event: BuildProgress) => void;
   readonly onWarning?: (warning: Warning) => void;
+  /** locked: take apt packages from the lockfile beside the config; resolve nothing, fail if the config asks for more. */
+  readonly locked?: boolean;
+  /** offline: use only the cache for repositories and packages. */
+  readonly offline?: boolean;
 }
 
 /** BuiltImage describes one platform's image in a BuildResult. */
@@ -94,13 +102,25 @@ export async function buildImage(plan: ImagePlan, opts: BuildOptions = {}): Prom
   const store = new ContentStore(resolve(opts.cacheDir ?? defaultCacheDir(), 'blobs'));
   const warnings: Warning[] = [];
 
+  const apt = await aptPackagesForBuild(plan, platforms, {
+    ...(opts.locked ? { locked: true } : {}),
+    ...(opts.offline ? { offline: true } : {}),
+    ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    onWarning: (w) => {
+      warnings.push(w);
+      opts.onWarning?.(w);
+    },
+  });
   const { tree, layerHistory } = await collectTree(plan, store, opts, [destination.path, resolve(opts.cacheDir ?? defaultCacheDir())]);
   const layers = await writeLayers(tree, layerHistory.length, plan, store, epoch, opts);
   const created = rfc3339(epoch);
   const history: HistoryJson[] = layerHistory.map((created_by) => ({ created, created_by }));
   const images: Image[] = platforms.map((platform) => {
     const config = buildImageConfig({ platform, created, runtime: runtimeConfigJson(plan.config), layers, history });
-    return buildOciImage(config, layers, plan.annotations);
+    // The apt package set is recorded per platform until its layers land (issue 6).
+    const packages = apt?.byPlatform.get(formatPlatform(platform));
+    return buildOciImage(config, layers, packages ? { ...plan.annotations, [APT_PACKAGES_ANNOTATION]: packagesDigest(packages) } : plan.annotations);
   });
   const artifact: ImageArtifact = images.length > 1 ? { index: buildIndex(images, plan.annotations), images } : { images };
 

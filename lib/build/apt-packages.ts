@@ -1,0 +1,108 @@
+/**
+ * The apt packages of a build: from the lockfile beside the config (`--locked`: nothing is
+ * resolved, and a config that asks for something the lock does not say fails), or resolved
+ * afresh; then every .deb fetched by the size and SHA256 the lock (or index) names, into the
+ * cache. Turning the .debs into layers is the next step of the pipeline (issue 6).
+ */
+import { join, resolve } from 'node:path';
+import { releaseBaseUrl, type AptRepository } from '../apt/index.js';
+import { parseDigest, sha256Digest, SlipwayError, type Warning } from '../core/index.js';
+import { ContentStore, defaultCacheDir, Fetcher, redactUrl, type FetchProgress } from '../fetch/index.js';
+import { formatPlatform, type ImagePlan, type Platform } from '../plan/index.js';
+import { describeRequestChange, type LockedPackage, type Lockfile } from '../resolve/index.js';
+import { aptRepositoriesFromPlan } from './apt-repositories.js';
+import { lockfilePath, lockRequestOf, readLockfile, resolveApt } from './resolve-apt.js';
+
+/** AptPackagesOptions: locked or not, and the cache and network. */
+export interface AptPackagesOptions {
+  readonly locked?: boolean;
+  readonly cacheDir?: string;
+  readonly offline?: boolean;
+  readonly hostRoot?: string;
+  readonly signal?: AbortSignal;
+  readonly onFetch?: (e: FetchProgress) => void;
+  readonly onWarning?: (w: Warning) => void;
+}
+
+/** AptPackages are the packages of each platform built, fetched and verified in the cache. */
+export interface AptPackages {
+  /** byPlatform: the packages of each platform (by `os/arch[/variant]`), sorted by name. */
+  readonly byPlatform: ReadonlyMap<string, readonly LockedPackage[]>;
+}
+
+/** packagesDigest identifies a platform's package set (name, version, architecture, sha256 of each). */
+export function packagesDigest(packages: readonly LockedPackage[]): string {
+  return sha256Digest(JSON.stringify(packages.map((p) => [p.name, p.version, p.architecture, p.sha256])));
+}
+
+async function lockedPackages(plan: ImagePlan, repos: readonly AptRepository[], platforms: readonly string[], lockPath: string): Promise<Lockfile> {
+  const lock = await readLockfile(lockPath);
+  const current = lockRequestOf(plan, repos, lock.request.platforms);
+  const changes = describeRequestChange(lock.request, current);
+  const missing = platforms.filter((p) => !lock.platforms.some((l) => l.platform === p));
+  if (missing.length > 0) changes.push(`platforms not in the lock: ${missing.join(', ')}`);
+  if (changes.length > 0) {
+    throw new SlipwayError('ERR_LOCK_STALE', `${lockPath}: the config asks for what the lock does not say: ${changes.join('; ')}`, { hint: 'run slipway lock CONFIG, review the diff of the lockfile, then build again' });
+  }
+  return lock;
+}
+
+function debUrls(pkg: LockedPackage, repos: readonly AptRepository[]): string[] {
+  const repo = repos.find((r) => redactUrl(r.uris[0] ?? '') === pkg.repository.uri && r.suite === pkg.repository.suite);
+  if (repo === undefined) {
+    throw new SlipwayError('ERR_LOCK_STALE', `${pkg.name} ${pkg.version}: its repository ${pkg.repository.uri} ${pkg.repository.suite} is no longer in apt.sources`, { hint: 'run slipway lock CONFIG' });
+  }
+  // Filename is relative to the repository URI, or to the directory of a flat repository.
+  return repo.uris.map((u) => new URL(pkg.filename, repo.suite.endsWith('/') ? releaseBaseUrl(u, repo.suite) : u).toString());
+}
+
+/**
+ * aptPackagesForBuild returns the packages of every platform in `platforms`, each .deb in the
+ * cache, verified; undefined when the plan installs no apt package. Errors: ERR_LOCK_MISSING,
+ * ERR_LOCK_INVALID, ERR_LOCK_STALE (locked), the resolver's and the apt client's errors, and
+ * ERR_FETCH_* / ERR_APT_HASH_MISMATCH-like mismatches for a .deb that is not what was locked.
+ */
+export async function aptPackagesForBuild(plan: ImagePlan, platforms: readonly Platform[], opts: AptPackagesOptions = {}): Promise<AptPackages | undefined> {
+  const apt = plan.apt;
+  if (apt === undefined || (apt.packages.length === 0 && !apt.essential)) return undefined;
+  const names = platforms.map(formatPlatform);
+  const repos = await aptRepositoriesFromPlan(apt, { ...(opts.hostRoot ? { hostRoot: opts.hostRoot } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+  let lock: Lockfile;
+  if (opts.locked) {
+    if (plan.file === undefined) throw new SlipwayError('ERR_LOCK_MISSING', 'a locked build needs a config file, beside which the lockfile lies', { hint: 'build from a config file' });
+    lock = await lockedPackages(plan, repos, names, lockfilePath(plan.file));
+  } else {
+    lock = (
+      await resolveApt(plan, {
+        platforms: names,
+        ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
+        ...(opts.offline ? { offline: true } : {}),
+        ...(opts.hostRoot ? { hostRoot: opts.hostRoot } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        ...(opts.onFetch ? { onProgress: opts.onFetch } : {}),
+        ...(opts.onWarning ? { onWarning: opts.onWarning } : {}),
+      })
+    ).lockfile;
+  }
+  const cacheDir = resolve(opts.cacheDir ?? defaultCacheDir());
+  const store = new ContentStore(join(cacheDir, 'blobs'));
+  const fetcher = new Fetcher({ store, offline: opts.offline ?? false, ...(opts.onFetch ? { onProgress: opts.onFetch } : {}) });
+  try {
+    const byPlatform = new Map<string, readonly LockedPackage[]>();
+    const jobs: Promise<unknown>[] = [];
+    for (const name of names) {
+      const packages = lock.platforms.find((p) => p.platform === name)!.packages;
+      byPlatform.set(name, packages);
+      for (const pkg of packages) {
+        const subject = `${pkg.name} ${pkg.version} (${pkg.filename})`;
+        jobs.push(fetcher.fetchVerified(debUrls(pkg, repos), { sha256: parseDigest(`sha256:${pkg.sha256}`), size: pkg.size, subject }, opts.signal ? { signal: opts.signal } : {}));
+      }
+    }
+    const settled = await Promise.allSettled(jobs);
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    return { byPlatform };
+  } finally {
+    await fetcher.close();
+  }
+}
