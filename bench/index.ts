@@ -11,33 +11,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeAptRoot } from '../fixtures/apt-root.js';
-import { aptStateDir, readSystemSources, updateRepositories, type AptRepository } from '../lib/apt/index.js';
+import { aptStateDir, updateRepositories, type AptRepository } from '../lib/apt/index.js';
+import { DEBIAN_KEYRING as KEYRING, hostDebianSuites } from '../fixtures/host-debian-repos.js';
 import { ContentStore, Fetcher } from '../lib/fetch/index.js';
 import { median } from './stats.js';
 
-const KEYRING = '/usr/share/keyrings/debian-archive-keyring.gpg';
 
 interface Run {
   readonly ms: number;
   readonly rssMiB: number;
 }
 
-async function bookworm(): Promise<AptRepository> {
-  const entry = (await readSystemSources('/')).find((e) => e.types.includes('deb') && e.suites.includes('bookworm') && e.components.includes('main'));
-  if (entry === undefined) throw new Error('bench index needs an apt source for bookworm main in /etc/apt');
-  const uri = entry.uris[0]!;
-  return {
-    uris: [uri.endsWith('/') ? uri : `${uri}/`],
-    suite: 'bookworm',
-    components: ['main'],
-    types: ['deb'],
-    keys: [{ kind: 'file', path: KEYRING }],
-    trusted: false,
-    checkValidUntil: true,
-    allowRollback: true,
-    declaredAt: '/etc/apt',
-  };
-}
 
 function slipwayRun(cacheDir: string, repo: AptRepository, mode: 'cold' | 'warm'): Run & { records: number } {
   const child = fileURLToPath(new URL('./index-child.js', import.meta.url));
@@ -55,7 +39,8 @@ function aptRun(run: (args: string[]) => { status: number | null; stderr: string
 
 /** runIndexBench prints slipway's and apt's medians over `runs` runs and their ratios. */
 export async function runIndexBench(runs = 5): Promise<void> {
-  const repo = await bookworm();
+  const repo = hostDebianSuites(['bookworm'], { updates: false, security: false })?.[0];
+  if (repo === undefined) throw new Error('bench index needs an apt source for bookworm main in /etc/apt');
   const cacheDir = process.env['SLIPWAY_BENCH_CACHE'] ?? join(tmpdir(), 'slipway-bench-cache');
   const store = new ContentStore(join(cacheDir, 'blobs'));
   const fetcher = new Fetcher({ store });

@@ -10,37 +10,18 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeAptOracle, type AptOracle } from '../fixtures/apt-oracle.js';
-import { aptStateDir, loadPackageIndex, readSystemSources, updateRepositories, type AptRepository, type PackageIndex } from '../lib/apt/index.js';
+import { aptStateDir, loadPackageIndex, updateRepositories, type PackageIndex } from '../lib/apt/index.js';
+import { hostDebianSuites } from '../fixtures/host-debian-repos.js';
 import { ContentStore, Fetcher } from '../lib/fetch/index.js';
 import { resolvePackages } from '../lib/resolve/index.js';
 import { median, timeIt } from './stats.js';
 
-const KEYRING = '/usr/share/keyrings/debian-archive-keyring.gpg';
 const ARCHITECTURE = 'amd64';
 /** SETS are the requests timed, one package each. */
 const SETS: readonly (readonly string[])[] = [['python3'], ['openjdk-17-jre-headless'], ['nginx']];
 /** TARGET_MS is the median slipway must stay under (issue 5). */
 const TARGET_MS = 100;
 
-async function bookwormRepositories(): Promise<AptRepository[]> {
-  const entries = await readSystemSources('/');
-  const uri = (suite: string) => entries.find((e) => e.types.includes('deb') && e.suites.includes(suite) && e.components.includes('main'))?.uris[0];
-  const archive = uri('bookworm');
-  const security = uri('bookworm-security');
-  if (archive === undefined || security === undefined) throw new Error('bench resolve needs apt sources for bookworm and bookworm-security main in /etc/apt');
-  const repo = (base: string, suite: string): AptRepository => ({
-    uris: [base.endsWith('/') ? base : `${base}/`],
-    suite,
-    components: ['main'],
-    types: ['deb'],
-    keys: [{ kind: 'file', path: KEYRING }],
-    trusted: false,
-    checkValidUntil: true,
-    allowRollback: true,
-    declaredAt: '/etc/apt',
-  });
-  return [repo(archive, 'bookworm'), repo(archive, 'bookworm-updates'), repo(security, 'bookworm-security')];
-}
 
 function resolveOnce(set: readonly string[], index: PackageIndex): { ms: number; names: Map<string, string> } {
   let names = new Map<string, string>();
@@ -65,7 +46,8 @@ function sameSet(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>)
 
 /** runResolveBench prints, per set, slipway's and apt's medians over `runs` runs and their ratio. */
 export async function runResolveBench(runs = 7): Promise<void> {
-  const repos = await bookwormRepositories();
+  const repos = hostDebianSuites(['bookworm']);
+  if (repos === undefined) throw new Error('bench resolve needs apt sources for bookworm and bookworm-security main in /etc/apt');
   const cacheDir = process.env['SLIPWAY_BENCH_CACHE'] ?? join(tmpdir(), 'slipway-bench-cache');
   const store = new ContentStore(join(cacheDir, 'blobs'));
   const fetcher = new Fetcher({ store });

@@ -10,32 +10,16 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { DEBIAN_KEYRING as KEYRING, hostDebianSuites } from '../../fixtures/host-debian-repos.js';
 import { testCacheDir } from '../../fixtures/host-mirror-index.js';
 import { requireTool } from '../../fixtures/require-tool.js';
 import { runTool } from '../../fixtures/run-tool.js';
 import { ContentStore, Fetcher } from '../fetch/index.js';
 import { parseKeyring } from '../openpgp/index.js';
-import { aptStateDir, loadPackageIndex, readSystemSources, updateRepositories, type AptRepository, type AptSnapshot, type SourceEntry } from './index.js';
+import { aptStateDir, loadPackageIndex, updateRepositories, type AptRepository, type AptSnapshot } from './index.js';
 
-const KEYRING = '/usr/share/keyrings/debian-archive-keyring.gpg';
 
-function hostUri(entries: readonly SourceEntry[], suite: string): string | undefined {
-  return entries.find((e) => e.types.includes('deb') && e.suites.includes(suite) && e.components.includes('main'))?.uris[0];
-}
 
-function repo(uri: string, suite: string): AptRepository {
-  return {
-    uris: [uri.endsWith('/') ? uri : `${uri}/`],
-    suite,
-    components: ['main'],
-    types: ['deb'],
-    keys: [{ kind: 'file', path: KEYRING }],
-    trusted: false,
-    checkValidUntil: true,
-    allowRollback: true,
-    declaredAt: 'host apt sources',
-  };
-}
 
 describe('updateRepositories on the host mirror', { timeout: 600_000 }, () => {
   let repos: AptRepository[] = [];
@@ -47,15 +31,13 @@ describe('updateRepositories on the host mirror', { timeout: 600_000 }, () => {
   let snapshot: AptSnapshot;
 
   before(async () => {
-    const entries = await readSystemSources('/');
-    const archive = hostUri(entries, 'bookworm');
-    const security = hostUri(entries, 'bookworm-security');
-    if (archive === undefined || security === undefined) {
+    const found = hostDebianSuites(['bookworm', 'trixie']);
+    if (found === undefined) {
       skip = 'the host has no apt source for bookworm and bookworm-security';
       if (process.env['CI'] === 'true') throw new Error(`${skip}; CI=true requires one`);
       return;
     }
-    repos = ['bookworm', 'trixie'].flatMap((s) => [repo(archive, s), repo(archive, `${s}-updates`), repo(security, `${s}-security`)]);
+    repos = found;
     store = new ContentStore(join(cacheDir, 'blobs'));
     fetcher = new Fetcher({ store });
     snapshot = await updateRepositories(repos, { architectures: ['amd64', 'arm64'] }, ctx());

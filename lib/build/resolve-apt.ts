@@ -5,9 +5,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { aptStateDir, loadPackageIndex, updateRepositories, type AptRepository, type PackageRecord } from '../apt/index.js';
+import { loadPackageIndex, type AptRepository, type PackageRecord } from '../apt/index.js';
 import { sha256Digest, SlipwayError, writeFileAtomic, type Warning } from '../core/index.js';
-import { ContentStore, defaultCacheDir, Fetcher, redactUrl } from '../fetch/index.js';
+import { redactUrl } from '../fetch/index.js';
 import { formatPlatform, type ImagePlan } from '../plan/index.js';
 import {
   describeRequestChange,
@@ -20,10 +20,7 @@ import {
   type LockRequest,
   type Resolution,
 } from '../resolve/index.js';
-import { aptRepositoriesFromPlan } from './apt-repositories.js';
-import { debianArchitecture } from './debian-architecture.js';
-import { selectPlatforms } from './select-platforms.js';
-import type { AptUpdateOptions } from './update-apt.js';
+import { openAptSession, type AptUpdateOptions } from './apt-session.js';
 
 
 /** AptResolveResult is a resolution of every platform and its lockfile. */
@@ -74,53 +71,32 @@ function lockedPackage(r: PackageRecord): LockedPackage {
  * errors, and the resolver's ResolveError (the message names the platform).
  */
 export async function resolveApt(plan: ImagePlan, opts: AptUpdateOptions = {}): Promise<AptResolveResult> {
-  if (plan.apt === undefined) throw new SlipwayError('ERR_CONFIG_MISSING_KEY', `${plan.file ?? 'the plan'}: has no apt section`, { hint: 'add apt.sources and apt.packages to the config' });
-  const platforms = selectPlatforms(plan, opts.platforms);
-  const archs = platforms.map((p) => {
-    const arch = debianArchitecture(p);
-    if (arch === undefined) throw new SlipwayError('ERR_CONFIG_INVALID_VALUE', `platform ${formatPlatform(p)} has no Debian architecture`, { hint: 'build for a platform Debian supports' });
-    return arch;
-  });
-  const cacheDir = resolve(opts.cacheDir ?? defaultCacheDir());
-  const store = new ContentStore(join(cacheDir, 'blobs'));
-  const warnings: Warning[] = [];
-  const fetcher = new Fetcher({ store, offline: opts.offline ?? false, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+  const session = await openAptSession(plan, opts);
+  const apt = plan.apt!;
   try {
-    const repos = await aptRepositoriesFromPlan(plan.apt, { ...(opts.hostRoot ? { hostRoot: opts.hostRoot } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
-    const ctx = {
-      fetcher,
-      store,
-      stateDir: aptStateDir(cacheDir),
-      ...(opts.offline ? { offline: true } : {}),
-      ...(opts.now ? { now: opts.now } : {}),
-      ...(opts.signal ? { signal: opts.signal } : {}),
-      onWarning: (w: Warning) => {
-        warnings.push(w);
-        opts.onWarning?.(w);
-      },
-    };
-    const snapshot = await updateRepositories(repos, { architectures: [...new Set(archs)] }, ctx);
-    const requests = plan.apt.packages.map((p) => (p.version === undefined ? { name: p.name } : { name: p.name, version: p.version }));
+    const snapshot = await session.update();
+    const requests = apt.packages.map((p) => (p.version === undefined ? { name: p.name } : { name: p.name, version: p.version }));
     const resolutions: Resolution[] = [];
-    for (const [i, p] of platforms.entries()) {
-      const index = await loadPackageIndex(snapshot.indices, archs[i]!, ctx);
+    for (const [i, p] of session.platforms.entries()) {
+      const architecture = session.archs[i]!;
+      const index = await loadPackageIndex(snapshot.indices, architecture, session.ctx);
       try {
-        resolutions.push(resolvePackages(requests, index, { architecture: archs[i]!, recommends: plan.apt.recommends, essential: plan.apt.essential, exclude: plan.apt.exclude }));
+        resolutions.push(resolvePackages(requests, index, { architecture, recommends: apt.recommends, essential: apt.essential, exclude: apt.exclude }));
       } catch (err) {
         if (err instanceof SlipwayError) err.message = `${formatPlatform(p)}: ${err.message}`;
         throw err;
       }
     }
-    const request = lockRequestOf(plan, repos, platforms.map(formatPlatform));
+    const request = lockRequestOf(plan, session.repos, session.platforms.map(formatPlatform));
     const lockfile: Lockfile = {
       lockfileVersion: LOCKFILE_VERSION,
       inputs: sha256Digest(JSON.stringify(request)),
       request,
-      platforms: resolutions.map((r, i) => ({ platform: formatPlatform(platforms[i]!), architecture: r.architecture, packages: r.packages.map((p) => lockedPackage(p.record)) })),
+      platforms: resolutions.map((r, i) => ({ platform: formatPlatform(session.platforms[i]!), architecture: r.architecture, packages: r.packages.map((p) => lockedPackage(p.record)) })),
     };
-    return { lockfile, resolutions, warnings };
+    return { lockfile, resolutions, warnings: session.warnings };
   } finally {
-    await fetcher.close();
+    await session.close();
   }
 }
 

@@ -3,31 +3,13 @@
  * Release verified and the indices for the plan's platforms fetched into the cache; the
  * result says what was verified, by which keys, and how many packages each platform sees.
  */
-import { resolve } from 'node:path';
-import { aptStateDir, loadPackageIndex, repositoryName, updateRepositories, type AptSnapshot } from '../apt/index.js';
-import { SlipwayError, type Warning } from '../core/index.js';
-import { ContentStore, defaultCacheDir, Fetcher, redactUrl, type FetchProgress, type FetchStats } from '../fetch/index.js';
+import { loadPackageIndex, repositoryName, type AptSnapshot } from '../apt/index.js';
+import type { Warning } from '../core/index.js';
+import { redactUrl, type FetchStats } from '../fetch/index.js';
 import { formatPlatform, type ImagePlan } from '../plan/index.js';
-import { aptRepositoriesFromPlan } from './apt-repositories.js';
-import { debianArchitecture } from './debian-architecture.js';
-import { selectPlatforms } from './select-platforms.js';
+import { openAptSession, type AptUpdateOptions } from './apt-session.js';
 
-/** AptUpdateOptions: the cache, the network and where progress and warnings go. */
-export interface AptUpdateOptions {
-  /** cacheDir holds downloads and verified Releases (default: the user cache directory). */
-  readonly cacheDir?: string;
-  /** offline: use the cache alone; a miss is ERR_FETCH_OFFLINE. */
-  readonly offline?: boolean;
-  /** now: the time Releases and keys are judged at (default: the current time). */
-  readonly now?: Date;
-  /** platforms to fetch indices for instead of the plan's (`os/arch[/variant]`). */
-  readonly platforms?: readonly string[];
-  /** hostRoot is the root whose etc/apt `system` sources come from (default `/`). */
-  readonly hostRoot?: string;
-  readonly signal?: AbortSignal;
-  readonly onProgress?: (e: FetchProgress) => void;
-  readonly onWarning?: (w: Warning) => void;
-}
+export type { AptUpdateOptions } from './apt-session.js';
 
 /** AptRepositoryReport is what was verified for one repository suite. */
 export interface AptRepositoryReport {
@@ -82,39 +64,16 @@ function report(snapshot: AptSnapshot): AptRepositoryReport[] {
  * architecture, and the errors of the apt client (see updateRepositories).
  */
 export async function updateApt(plan: ImagePlan, opts: AptUpdateOptions = {}): Promise<AptUpdateResult> {
-  if (plan.apt === undefined) throw new SlipwayError('ERR_CONFIG_MISSING_KEY', `${plan.file ?? 'the plan'}: has no apt section`, { hint: 'add apt.sources to the config' });
-  const platforms = selectPlatforms(plan, opts.platforms);
-  const archs = platforms.map((p) => {
-    const arch = debianArchitecture(p);
-    if (arch === undefined) throw new SlipwayError('ERR_CONFIG_INVALID_VALUE', `platform ${formatPlatform(p)} has no Debian architecture`, { hint: 'build for a platform Debian supports' });
-    return arch;
-  });
-  const cacheDir = resolve(opts.cacheDir ?? defaultCacheDir());
-  const store = new ContentStore(resolve(cacheDir, 'blobs'));
-  const warnings: Warning[] = [];
-  const fetcher = new Fetcher({ store, offline: opts.offline ?? false, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+  const session = await openAptSession(plan, opts);
   try {
-    const repos = await aptRepositoriesFromPlan(plan.apt, { ...(opts.hostRoot ? { hostRoot: opts.hostRoot } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
-    const ctx = {
-      fetcher,
-      store,
-      stateDir: aptStateDir(cacheDir),
-      ...(opts.offline ? { offline: true } : {}),
-      ...(opts.now ? { now: opts.now } : {}),
-      ...(opts.signal ? { signal: opts.signal } : {}),
-      onWarning: (w: Warning) => {
-        warnings.push(w);
-        opts.onWarning?.(w);
-      },
-    };
-    const snapshot = await updateRepositories(repos, { architectures: [...new Set(archs)] }, ctx);
+    const snapshot = await session.update();
     const counts = [];
-    for (const [i, p] of platforms.entries()) {
-      const index = await loadPackageIndex(snapshot.indices, archs[i]!, ctx);
-      counts.push({ platform: formatPlatform(p), architecture: archs[i]!, packages: index.size });
+    for (const [i, p] of session.platforms.entries()) {
+      const index = await loadPackageIndex(snapshot.indices, session.archs[i]!, session.ctx);
+      counts.push({ platform: formatPlatform(p), architecture: session.archs[i]!, packages: index.size });
     }
-    return { repositories: report(snapshot), platforms: counts, warnings, fetched: fetcher.stats() };
+    return { repositories: report(snapshot), platforms: counts, warnings: session.warnings, fetched: session.fetcher.stats() };
   } finally {
-    await fetcher.close();
+    await session.close();
   }
 }

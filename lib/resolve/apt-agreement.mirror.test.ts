@@ -14,14 +14,14 @@ import { makeAptOracle, type AptOracle, type Simulation } from '../../fixtures/a
 import { testCacheDir } from '../../fixtures/host-mirror-index.js';
 import { hasTool } from '../../fixtures/require-tool.js';
 import { packagesFor, parseAptArgument, RESOLVER_PACKAGE_SETS, RESOLVER_SUITES } from '../../fixtures/resolver-package-sets.js';
+import { hostDebianSuites } from '../../fixtures/host-debian-repos.js';
 import {
-  aptStateDir, loadPackageIndex, readSystemSources, updateRepositories,
-  type AptClientContext, type AptRepository, type AptSnapshot, type PackageIndex, type SourceEntry,
+  aptStateDir, loadPackageIndex, updateRepositories,
+  type AptClientContext, type AptSnapshot, type PackageIndex,
 } from '../apt/index.js';
 import { ContentStore, Fetcher } from '../fetch/index.js';
 import { resolvePackages, type PackageRequest } from './index.js';
 
-const KEYRING = '/usr/share/keyrings/debian-archive-keyring.gpg';
 const ARCHITECTURES = ['amd64', 'arm64'] as const;
 /** CONCURRENCY is how many sets of one (suite, architecture) run at once: each runs one apt-get (CPU-bound). */
 const CONCURRENCY = Math.min(8, Math.max(2, availableParallelism()));
@@ -78,23 +78,7 @@ function render(d: Difference): string {
   return `${block('only apt', d.onlyApt)}${block('only slipway', d.onlySlipway)}${block('other version', d.versions)}`;
 }
 
-function hostUri(entries: readonly SourceEntry[], suite: string): string | undefined {
-  return entries.find((e) => e.types.includes('deb') && e.suites.includes(suite) && e.components.includes('main'))?.uris[0];
-}
 
-function repository(uri: string, suite: string): AptRepository {
-  return {
-    uris: [uri.endsWith('/') ? uri : `${uri}/`],
-    suite,
-    components: ['main'],
-    types: ['deb'],
-    keys: [{ kind: 'file', path: KEYRING }],
-    trusted: false,
-    checkValidUntil: true,
-    allowRollback: true,
-    declaredAt: 'host apt sources',
-  };
-}
 
 /** suiteSnapshot is the part of `all` for `codename`, its -updates and -security, in the same order. */
 function suiteSnapshot(all: AptSnapshot, codename: string): AptSnapshot {
@@ -204,18 +188,16 @@ describe('resolvePackages agrees with apt-get install -s on the host mirror', { 
 
   before(async () => {
     const missingTools = ['apt-get', 'gpgv'].filter((t) => !hasTool(t));
-    const entries = await readSystemSources('/');
-    const archive = hostUri(entries, 'bookworm');
-    const security = hostUri(entries, 'bookworm-security');
+    const found = hostDebianSuites(RESOLVER_SUITES);
     let skip: string | undefined;
     if (missingTools.length > 0) skip = `missing tool(s): ${missingTools.join(', ')}`;
-    else if (archive === undefined || security === undefined) skip = 'the host has no apt source for bookworm and bookworm-security';
+    else if (found === undefined) skip = 'the host has no apt source for bookworm and bookworm-security';
     if (skip !== undefined) {
       if (process.env['CI'] === 'true') throw new Error(`${skip}; CI=true requires it`);
       mirror = { ...mirror, skip };
       return;
     }
-    const repos = RESOLVER_SUITES.flatMap((s) => [repository(archive!, s), repository(archive!, `${s}-updates`), repository(security!, `${s}-security`)]);
+    const repos = found!;
     const fetcher = new Fetcher({ store });
     try {
       const snapshot = await updateRepositories(repos, { architectures: [...ARCHITECTURES] }, { ...mirror.ctx, fetcher });
