@@ -136,10 +136,16 @@ export function lockDifferences(locked: Lockfile, fresh: Lockfile): string[] {
   const out: string[] = [];
   for (const fp of fresh.platforms) {
     const lp = locked.platforms.find((p) => p.platform === fp.platform);
-    const before = new Map((lp?.packages ?? []).map((p) => [p.name, p.version]));
-    const after = new Map(fp.packages.map((p) => [p.name, p.version]));
-    for (const [n, v] of after) if (before.get(n) !== v) out.push(`${fp.platform}: ${n} ${before.get(n) ?? '(new)'} -> ${v}`);
-    for (const [n, v] of before) if (!after.has(n)) out.push(`${fp.platform}: ${n} ${v} -> (removed)`);
+    const before = new Map((lp?.packages ?? []).map((p) => [p.name, p]));
+    const after = new Map(fp.packages.map((p) => [p.name, p]));
+    for (const [n, p] of after) {
+      const b = before.get(n);
+      if (b === undefined || b.version !== p.version) out.push(`${fp.platform}: ${n} ${b?.version ?? '(new)'} -> ${p.version}`);
+      else if (b.sha256 !== p.sha256 || b.size !== p.size || b.filename !== p.filename || b.architecture !== p.architecture) {
+        out.push(`${fp.platform}: ${n} ${p.version} was republished with other bytes (sha256 ${b.sha256} -> ${p.sha256})`);
+      }
+    }
+    for (const [n, p] of before) if (!after.has(n)) out.push(`${fp.platform}: ${n} ${p.version} -> (removed)`);
   }
   return out;
 }

@@ -90,8 +90,7 @@ export class DepCache {
   depInstall(rel: Relation): boolean {
     const target = this.#u.package(rel.name);
     const tv = target && this.#states.get(target.name)?.install;
-    if (tv !== undefined && rel.arch !== 'any' && satisfies(tv, rel)) return true;
-    if (tv !== undefined && rel.arch === 'any' && satisfies(tv, rel)) return true;
+    if (tv !== undefined && satisfies(tv, rel)) return true;
     for (const p of this.#u.providers(rel.name)) {
       if (this.#states.get(p.version.pkg.name)?.install === p.version && providesSatisfy(p.provide, p.version, rel)) return true;
     }

@@ -131,8 +131,10 @@ function fixByInstall(cache: DepCache, u: Universe): void {
 }
 
 /** checkBroken throws when a marked package's Depends are unmet or a Conflicts/Breaks holds among marked packages. */
-function checkBroken(cache: DepCache, u: Universe): void {
+function checkBroken(cache: DepCache, u: Universe, garbage: ReadonlySet<string>): void {
   for (const { version: v } of cache.marked()) {
+    // Leftovers the sweep drops are not installed, so their state does not matter (as in apt).
+    if (garbage.has(v.pkg.name)) continue;
     for (const g of v.deps) {
       if (g.kind === 'Depends' || g.kind === 'Pre-Depends') {
         if (!g.members.some((rel) => cache.depInstall(rel))) {
@@ -145,7 +147,7 @@ function checkBroken(cache: DepCache, u: Universe): void {
       } else if (g.kind === 'Conflicts' || g.kind === 'Breaks') {
         for (const rel of g.members) {
           const hit = conflictingMarked(cache, u, v, rel);
-          if (hit !== undefined) {
+          if (hit !== undefined && !garbage.has(hit.pkg.name)) {
             throw new ResolveError('ERR_RESOLVE_CONFLICT', `${v.pkg.name} ${v.version}`, `${g.kind}: ${g.text}, but ${hit.pkg.name} ${hit.version} is chosen too`, {
               chain: [...chainOf(cache, v.pkg.name), `${hit.pkg.name} ${hit.version} (${chainOf(cache, hit.pkg.name).join(' <- ') || 'requested'})`],
               rejected: relevant(cache, v.pkg.name),
@@ -188,7 +190,7 @@ export function resolvePackages(requests: readonly PackageRequest[], index: Pack
     const pkg = u.package(name);
     if (pkg !== undefined) cache.state(pkg).candidate = null;
   }
-  const essentials = opts.essential ? essentialRequests(u, index) : [];
+  const essentials = opts.essential ? essentialRequests(u, index).filter((r) => !opts.exclude?.includes(r.name)) : [];
   const all: PackageRequest[] = [...essentials, ...requests];
   const pkgs: Package[] = [];
   for (const req of all) {
@@ -210,9 +212,23 @@ export function resolvePackages(requests: readonly PackageRequest[], index: Pack
   }
   for (const pkg of pkgs) cache.markInstall(pkg, true, 0, true);
   fixByInstall(cache, u);
-  checkBroken(cache, u);
   const garbage = sweepGarbage(cache, u);
+  checkBroken(cache, u, garbage);
   const essentialNames = new Set(essentials.map((r) => r.name));
+  const kept = new Map(cache.marked().filter((m) => !garbage.has(m.version.pkg.name)).map((m) => [m.version.pkg.name, m.version]));
+  const reasonOf = (m: { version: Version; why: Reason | undefined }): Reason | undefined => {
+    if (m.why?.kind !== 'relation' || kept.has(m.why.parent.split(' ')[0]!)) return m.why;
+    // The package that first pulled it in was dropped again; name one that is installed and needs it.
+    for (const parent of kept.values()) {
+      for (const g of parent.deps) {
+        if (g.kind === 'Conflicts' || g.kind === 'Breaks') continue;
+        if (g.members.some((rel) => (rel.name === m.version.pkg.name && satisfies(m.version, rel)) || m.version.provides.some((p) => p.name === rel.name && providesSatisfy(p, m.version, rel)))) {
+          return { kind: 'relation', parent: `${parent.pkg.name} ${parent.version}`, field: g.kind, relation: g.text };
+        }
+      }
+    }
+    return m.why;
+  };
   const packages: ResolvedPackage[] = cache
     .marked()
     .filter((m) => !garbage.has(m.version.pkg.name))
@@ -221,7 +237,7 @@ export function resolvePackages(requests: readonly PackageRequest[], index: Pack
       version: m.version.version,
       architecture: m.version.record.architecture,
       record: m.version.record,
-      reason: essentialNames.has(m.version.pkg.name) && !requests.some((r) => r.name === m.version.pkg.name) ? { kind: 'essential' as const } : (m.why ?? { kind: 'requested' as const }),
+      reason: essentialNames.has(m.version.pkg.name) && !requests.some((r) => r.name === m.version.pkg.name) ? { kind: 'essential' as const } : (reasonOf(m) ?? { kind: 'requested' as const }),
     }))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { architecture: opts.architecture, packages };

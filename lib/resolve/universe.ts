@@ -38,6 +38,8 @@ export interface Version {
 /** Package is every version of one name for the architecture, highest first. */
 export interface Package {
   readonly name: string;
+  /** architecture is the universe's (native) architecture; `all` versions count as native, as in apt. */
+  readonly architecture: string;
   readonly versions: readonly Version[];
 }
 
@@ -124,7 +126,7 @@ export class Universe {
 
   #build(name: string, records: readonly PackageRecord[]): Package {
     const versions: LazyVersion[] = [];
-    const pkg: Package = { name, versions };
+    const pkg: Package = { name, architecture: this.architecture, versions };
     for (const r of records) {
       // One version per (version, file): apt merges identical records from several indices.
       const same = versions.find((v) => v.record.version === r.version && v.record.sha256 === r.sha256);
@@ -206,10 +208,20 @@ function mentionTargets(text: string | undefined, architecture: string, fn: (nam
 }
 
 /**
+ * qualifierFits: a relation's architecture qualifier can be met on a single-architecture
+ * system of `architecture`: none, `:any`, `:native` or the native name; another
+ * architecture's (`foo:arm64` on amd64) names packages that are not there.
+ */
+function qualifierFits(rel: Relation, architecture: string): boolean {
+  return rel.arch === undefined || rel.arch === 'any' || rel.arch === 'native' || rel.arch === architecture;
+}
+
+/**
  * satisfies tells whether version `v` of the relation's target satisfies `rel`'s version
  * constraint and architecture qualifier (`:any` needs Multi-Arch: allowed).
  */
 export function satisfies(v: Version, rel: Relation): boolean {
+  if (!qualifierFits(rel, v.pkg.architecture)) return false;
   if (rel.arch === 'any' && v.record.multiArch !== 'allowed') return false;
   if (rel.op === undefined || rel.version === undefined) return true;
   return satisfiesVersion(v.version, rel.op, rel.version);
@@ -217,6 +229,7 @@ export function satisfies(v: Version, rel: Relation): boolean {
 
 /** providesSatisfy tells whether a Provides entry satisfies `rel`: unversioned Provides never satisfy a versioned relation. */
 export function providesSatisfy(provide: Relation, providerVersion: Version, rel: Relation): boolean {
+  if (!qualifierFits(rel, providerVersion.pkg.architecture)) return false;
   if (rel.arch === 'any' && providerVersion.record.multiArch !== 'allowed' && provide.arch !== 'any') return false;
   if (rel.op === undefined || rel.version === undefined) return true;
   if (provide.version === undefined) return false;
