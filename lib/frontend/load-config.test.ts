@@ -5,17 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, MAX_CONFIG_BYTES, type ErrorCode } from '../core/index.js';
 import { loadConfigFile, parseConfigText } from './load-config.js';
+import { configErrorOf } from '../../fixtures/config-error.js';
 
-/** errorOf runs `fn` and returns the ConfigError it throws. */
-function errorOf(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected an error');
-}
+const errorOf = configErrorOf;
 
 const lines = (...l: string[]): string => `${l.join('\n')}\n`;
 const HEX = 'a'.repeat(64);

@@ -7,6 +7,7 @@ import { parseConfigText } from './load-config.js';
 import { createLocator } from './locate.js';
 import { normaliseAptPackages } from './normalise-apt-packages.js';
 import { planFromSpec } from './plan-from-spec.js';
+import { configErrorOf } from '../../fixtures/config-error.js';
 
 const lines = (...l: string[]): string => `${l.join('\n')}\n`;
 const F = '/work/cfg/image.yaml';
@@ -14,16 +15,7 @@ const at = (line: number, column: number, keyPath: string) => ({ file: F, line, 
 const SOURCES = ['apt:', '  sources: [system]'];
 const SYSTEM = { kind: 'system', at: at(2, 13, 'apt.sources[0]') } as const;
 
-/** errorOf runs `fn` and returns the ConfigError it throws. */
-function errorOf(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected an error');
-}
+const errorOf = configErrorOf;
 
 const aptOf = (...l: string[]): AptPlan | undefined => parseConfigText(lines(...SOURCES, ...l), F).apt;
 

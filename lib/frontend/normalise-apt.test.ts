@@ -8,6 +8,7 @@ import { parseConfigText } from './load-config.js';
 import { createLocator } from './locate.js';
 import { keyPlan, normaliseApt } from './normalise-apt.js';
 import { planFromSpec } from './plan-from-spec.js';
+import { configErrorOf } from '../../fixtures/config-error.js';
 
 const lines = (...l: string[]): string => `${l.join('\n')}\n`;
 const F = '/work/cfg/image.yaml';
@@ -19,16 +20,7 @@ const KEYRING = '/usr/share/keyrings/debian-archive-keyring.gpg';
 const ONE_LINE = `deb [arch=amd64 signed-by=${KEYRING}] http://deb.example/debian bookworm main`;
 const DEB822 = `Types: deb\nURIs: http://deb.example/debian\nSuites: bookworm bookworm-updates\nComponents: main\nSigned-By: ${KEYRING}\n`;
 
-/** errorOf runs `fn` and returns the ConfigError it throws. */
-function errorOf(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected an error');
-}
+const errorOf = configErrorOf;
 
 const aptOf = (yaml: string): AptPlan | undefined => parseConfigText(yaml, F).apt;
 
