@@ -11,10 +11,10 @@ import { digestHex, isDigest, SlipwayError, writeFileAtomic, type Digest } from 
 import type { AptClientContext } from './client-context.js';
 import { forEachStanzaSpan, parseStanzas } from './deb822.js';
 import { openIndex, type FetchedIndex } from './fetch-index.js';
-import { parsePackageRecord, parseProvidedNames, type PackageOrigin, type PackageRecord } from './packages-index.js';
+import { mentionsOf, parsePackageRecord, parseProvidedNames, type PackageOrigin, type PackageRecord } from './packages-index.js';
 
 /** INDEX_TABLE_FORMAT changes whenever the table layout or what the parser accepts changes. */
-export const INDEX_TABLE_FORMAT = 1;
+export const INDEX_TABLE_FORMAT = 2;
 
 /** IndexTableEntry is one stanza of an index: what lookups need without parsing it, and where it is. */
 export interface IndexTableEntry {
@@ -33,6 +33,8 @@ export interface IndexTable {
   readonly entries: readonly IndexTableEntry[];
   /** built is true when this call parsed the index (first load), false when the table came from the cache. */
   readonly built: boolean;
+  /** mentions are the names the index mentions, in first-mention order (see mentionsOf). */
+  readonly mentions: readonly string[];
 }
 
 type Row = [string, string, string, string, number, number];
@@ -42,6 +44,8 @@ interface TableFile {
   readonly data: Digest;
   readonly size: number;
   readonly rows: Row[];
+  /** mentions joined by newlines. */
+  readonly mentions: string;
 }
 
 const VALIDATION_ORIGIN: PackageOrigin = { uri: '', suite: '', component: '' };
@@ -69,7 +73,7 @@ async function readCached(index: FetchedIndex, ctx: Pick<AptClientContext, 'stor
   } catch {
     return undefined;
   }
-  if (file?.format !== INDEX_TABLE_FORMAT || typeof file.data !== 'string' || !isDigest(file.data) || !Array.isArray(file.rows)) return undefined;
+  if (file?.format !== INDEX_TABLE_FORMAT || typeof file.data !== 'string' || !isDigest(file.data) || !Array.isArray(file.rows) || typeof file.mentions !== 'string') return undefined;
   // The table must point at the blob the Release vouches for, when it lists the uncompressed index.
   const expected = index.compression === 'none' ? index.digest : index.uncompressed ? `sha256:${index.uncompressed.sha256}` : undefined;
   if (expected !== undefined && file.data !== expected) return undefined;
@@ -77,7 +81,7 @@ async function readCached(index: FetchedIndex, ctx: Pick<AptClientContext, 'stor
   const data = await readFile(ctx.store.path(file.data));
   if (data.length !== file.size) return undefined;
   const entries = toEntries(file.rows, data.length);
-  return entries === undefined ? undefined : { data, entries, built: false };
+  return entries === undefined ? undefined : { data, entries, built: false, mentions: file.mentions === '' ? [] : file.mentions.split('\n') };
 }
 
 async function storeDecompressed(index: FetchedIndex, ctx: Pick<AptClientContext, 'store' | 'signal'>): Promise<Digest> {
@@ -96,17 +100,19 @@ async function build(index: FetchedIndex, ctx: Pick<AptClientContext, 'store' | 
   const data = await readFile(ctx.store.path(digest));
   const rows: Row[] = [];
   const entries: IndexTableEntry[] = [];
+  const mentions = new Set<string>();
   forEachStanzaSpan(data, { name: index.subject }, (stanza, start, end) => {
     // Every record is checked once here, so a lazy parse later cannot fail on bad data.
     const r = parsePackageRecord(stanza, VALIDATION_ORIGIN, index.subject);
+    for (const m of mentionsOf(r)) mentions.add(m);
     const provides = r.provides === undefined ? [] : parseProvidedNames(r.provides);
     rows.push([r.name, r.version, r.architecture, provides.join(' '), start, end]);
     entries.push({ name: r.name, version: r.version, architecture: r.architecture, provides, start, end });
   });
-  const file: TableFile = { format: INDEX_TABLE_FORMAT, data: digest, size: data.length, rows };
+  const file: TableFile = { format: INDEX_TABLE_FORMAT, data: digest, size: data.length, rows, mentions: [...mentions].join('\n') };
   await mkdir(join(ctx.stateDir, 'indices'), { recursive: true });
   await writeFileAtomic(tablePath(ctx, index), JSON.stringify(file));
-  return { data, entries, built: true };
+  return { data, entries, built: true, mentions: [...mentions] };
 }
 
 /**

@@ -58,6 +58,9 @@ export async function loadPackageIndex(entries: readonly SnapshotIndex[], archit
     if (ctx.signal?.aborted) throw new SlipwayError('ERR_ABORTED', `${file.subject}: loading was aborted`, { cause: ctx.signal.reason });
     const origin = originOf(entry);
     const table = await openIndexTable(file, ctx);
+    // A flat index may mix architectures, so its mentions do not stand for this one's.
+    if (file.architecture === '') index.markMentionsUnknown();
+    else index.addMentions(table.mentions);
     for (const e of table.entries) {
       if (e.architecture !== architecture && e.architecture !== 'all') continue;
       const id = `${entry.release.digest} ${e.name} ${e.version} ${e.architecture}`;

@@ -208,6 +208,26 @@ export function parseProvidedNames(provides: string): string[] {
   return names;
 }
 
+/**
+ * relationTargets returns the targets a relation field names, in order, as `name` or
+ * `name:arch` (lower-cased, versions and alternatives' bars dropped): the order in which
+ * apt's cache builder first meets package names.
+ */
+export function relationTargets(text: string | undefined): string[] {
+  if (text === undefined) return [];
+  const out: string[] = [];
+  for (const part of text.split(/[,|]/)) {
+    const m = /^\s*([A-Za-z0-9][A-Za-z0-9+.-]*(?::[A-Za-z0-9-]+)?)/.exec(part);
+    if (m) out.push(m[1]!.toLowerCase());
+  }
+  return out;
+}
+
+/** mentionsOf lists what a record mentions, as apt's cache builder meets it: its name, then Pre-Depends, Depends, Conflicts, Breaks, Recommends, Suggests, Replaces, Enhances and Provides targets. */
+export function mentionsOf(r: PackageRecord): string[] {
+  return [r.name, ...[r.preDepends, r.depends, r.conflicts, r.breaks, r.recommends, r.suggests, r.replaces, r.enhances, r.provides].flatMap(relationTargets)];
+}
+
 const NONE: readonly PackageRecord[] = Object.freeze([]);
 
 /** Entry is one record of a PackageIndex, held parsed or as a way to parse it on first use. */
@@ -232,9 +252,36 @@ export class PackageIndex {
   readonly #entries: Entry[] = [];
   readonly #byName = new Map<string, Entry[]>();
   readonly #byProvides = new Map<string, Entry[]>();
+  /** mentions in first-mention order while every addition came with them; undefined after one did not. */
+  #mentions: string[] | undefined = [];
+  readonly #mentioned = new Set<string>();
+
+  /**
+   * addMentions records, for lazily added records, the names they mention in order (see
+   * {@link mentionsOf}); without it for every addition, {@link PackageIndex.mentions} is undefined.
+   */
+  addMentions(tokens: Iterable<string>): void {
+    if (this.#mentions === undefined) return;
+    for (const t of tokens) {
+      if (this.#mentioned.has(t)) continue;
+      this.#mentioned.add(t);
+      this.#mentions.push(t);
+    }
+  }
+
+  /** markMentionsUnknown says an addition came without its mentions. */
+  markMentionsUnknown(): void {
+    this.#mentions = undefined;
+  }
+
+  /** mentions returns every mentioned name (`name` or `name:arch`) in first-mention order, when known for every record. */
+  mentions(): readonly string[] | undefined {
+    return this.#mentions;
+  }
 
   /** add appends a record. */
   add(record: PackageRecord): void {
+    this.addMentions(mentionsOf(record));
     this.#insert(record.name, record.provides === undefined ? [] : parseProvidedNames(record.provides), { record, load: undefined });
   }
 

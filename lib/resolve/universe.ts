@@ -178,6 +178,22 @@ export class Universe {
       const mention = (n: string) => {
         if (!ids.has(n)) ids.set(n, ids.size);
       };
+      const known = this.#index.mentions();
+      if (known !== undefined) {
+        // Recorded while the indices were read: no record needs parsing.
+        for (const token of known) {
+          const colon = token.indexOf(':');
+          if (colon < 0) mention(token);
+          else if (token.slice(colon + 1) === 'native' || token.slice(colon + 1) === this.architecture) mention(token.slice(0, colon));
+        }
+        this.#ids = ids;
+      }
+    }
+    if (this.#ids === undefined) {
+      const ids = new Map<string, number>();
+      const mention = (n: string) => {
+        if (!ids.has(n)) ids.set(n, ids.size);
+      };
       for (const r of this.#index) {
         if (r.architecture !== this.architecture && r.architecture !== 'all') continue;
         mention(r.name);
