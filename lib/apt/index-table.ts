@@ -33,8 +33,8 @@ export interface IndexTable {
   readonly entries: readonly IndexTableEntry[];
   /** built is true when this call parsed the index (first load), false when the table came from the cache. */
   readonly built: boolean;
-  /** mentions are the names the index mentions, in first-mention order (see mentionsOf). */
-  readonly mentions: readonly string[];
+  /** mentions are the names the index mentions, in first-mention order (see mentionsOf), newline-joined. */
+  readonly mentions: string;
 }
 
 type Row = [string, string, string, string, number, number];
@@ -81,7 +81,7 @@ async function readCached(index: FetchedIndex, ctx: Pick<AptClientContext, 'stor
   const data = await readFile(ctx.store.path(file.data));
   if (data.length !== file.size) return undefined;
   const entries = toEntries(file.rows, data.length);
-  return entries === undefined ? undefined : { data, entries, built: false, mentions: file.mentions === '' ? [] : file.mentions.split('\n') };
+  return entries === undefined ? undefined : { data, entries, built: false, mentions: file.mentions };
 }
 
 async function storeDecompressed(index: FetchedIndex, ctx: Pick<AptClientContext, 'store' | 'signal'>): Promise<Digest> {
@@ -112,7 +112,7 @@ async function build(index: FetchedIndex, ctx: Pick<AptClientContext, 'store' | 
   const file: TableFile = { format: INDEX_TABLE_FORMAT, data: digest, size: data.length, rows, mentions: [...mentions].join('\n') };
   await mkdir(join(ctx.stateDir, 'indices'), { recursive: true });
   await writeFileAtomic(tablePath(ctx, index), JSON.stringify(file));
-  return { data, entries, built: true, mentions: [...mentions] };
+  return { data, entries, built: true, mentions: file.mentions };
 }
 
 /**

@@ -252,36 +252,43 @@ export class PackageIndex {
   readonly #entries: Entry[] = [];
   readonly #byName = new Map<string, Entry[]>();
   readonly #byProvides = new Map<string, Entry[]>();
-  /** mentions in first-mention order while every addition came with them; undefined after one did not. */
-  #mentions: string[] | undefined = [];
-  readonly #mentioned = new Set<string>();
+
+  /**
+   * mentionChunks are the mentions of each addition, newline-joined, in order; undefined
+   * after an addition came without them. They are split and deduplicated only when
+   * {@link PackageIndex.mentions} is first asked, which few resolutions need.
+   */
+  #mentionChunks: string[] | undefined = [];
+  #mentions: readonly string[] | undefined;
 
   /**
    * addMentions records, for lazily added records, the names they mention in order (see
-   * {@link mentionsOf}); without it for every addition, {@link PackageIndex.mentions} is undefined.
+   * {@link mentionsOf}), newline-joined; without it for every addition, {@link PackageIndex.mentions} is undefined.
    */
-  addMentions(tokens: Iterable<string>): void {
-    if (this.#mentions === undefined) return;
-    for (const t of tokens) {
-      if (this.#mentioned.has(t)) continue;
-      this.#mentioned.add(t);
-      this.#mentions.push(t);
-    }
+  addMentions(joined: string): void {
+    if (joined !== '') this.#mentionChunks?.push(joined);
+    this.#mentions = undefined;
   }
 
   /** markMentionsUnknown says an addition came without its mentions. */
   markMentionsUnknown(): void {
-    this.#mentions = undefined;
+    this.#mentionChunks = undefined;
   }
 
   /** mentions returns every mentioned name (`name` or `name:arch`) in first-mention order, when known for every record. */
   mentions(): readonly string[] | undefined {
+    if (this.#mentionChunks === undefined) return undefined;
+    if (this.#mentions === undefined) {
+      const seen = new Set<string>();
+      for (const chunk of this.#mentionChunks) for (const t of chunk.split('\n')) seen.add(t);
+      this.#mentions = [...seen];
+    }
     return this.#mentions;
   }
 
   /** add appends a record. */
   add(record: PackageRecord): void {
-    this.addMentions(mentionsOf(record));
+    this.addMentions(mentionsOf(record).join('\n'));
     this.#insert(record.name, record.provides === undefined ? [] : parseProvidedNames(record.provides), { record, load: undefined });
   }
 
