@@ -25,6 +25,8 @@ export const errorCodes = {
   ERR_INPUT_NOT_FOUND: { summary: 'A file, directory or glob named by the config matches nothing on disk.', exitCode: 2, transient: false },
   ERR_INPUT_DIGEST_MISMATCH: { summary: 'An input pinned by sha256 in the config has different content.', exitCode: 2, transient: false },
   ERR_INPUT_MALFORMED: { summary: 'An input archive is corrupt, truncated or in an unsupported format.', exitCode: 2, transient: false },
+  ERR_DEB_MALFORMED: { summary: 'A .deb package, or an ar or tar member in it, is malformed, truncated or in an unsupported format (the message names the package, member and offset).', exitCode: 1, transient: false },
+  ERR_DEB_UNSAFE: { summary: 'A path or link in a .deb package would escape the root, or a member expands beyond the allowed size (the message names the package and path).', exitCode: 1, transient: false },
   ERR_LAYER_PATH_CONFLICT: { summary: 'Two inputs write the same path with different content or metadata.', exitCode: 2, transient: false },
   ERR_LAYER_UNSAFE_PATH: { summary: 'A path or link would escape the image root or is otherwise not allowed in a layer.', exitCode: 2, transient: false },
   ERR_VERSION_INVALID: { summary: 'A Debian version is not valid: [epoch:]upstream_version[-debian_revision] (Debian Policy 5.6.12).', exitCode: 2, transient: false },
