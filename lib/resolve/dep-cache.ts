@@ -13,6 +13,9 @@ import { priorityRank, providesSatisfy, satisfies, type DepGroup, type Package, 
 /** MAX_DEPTH is apt's recursion bound for MarkInstall. */
 const MAX_DEPTH = 3000;
 
+/** MAX_REJECTIONS bounds the rejections kept for explanations. */
+const MAX_REJECTIONS = 1000;
+
 /** State is what the cache knows of one package during a run. */
 interface State {
   /** candidate is the version apt would install; null once discarded. */
@@ -44,8 +47,37 @@ export class DepCache {
   readonly #u: Universe;
   readonly #states = new Map<string, State>();
   readonly #recommends: boolean;
-  /** rejections are the alternatives tried and not taken, in order. */
+  /** rejections are the alternatives tried and not taken, in order (at most MAX_REJECTIONS). */
   readonly rejections: Rejection[] = [];
+  /** lastRejection is the latest rejection recorded against each package, for explanations. */
+  readonly #lastRejection = new Map<string, Rejection>();
+  /**
+   * epoch counts changes to the marking state that can make a failed attempt succeed later
+   * (a package marked for good, a candidate discarded, a package unmarked or protected);
+   * failedAt remembers at which epoch a package failed, so the same attempt in the same
+   * state is not repeated — without it, a failing chain of alternatives is retried along
+   * every path, exponentially.
+   */
+  #epoch = 0;
+  readonly #failedAt = new Map<string, number>();
+  /** attempts counts markInstall calls that did real work (for tests that bound the work). */
+  attempts = 0;
+
+  #reject(r: Rejection): void {
+    if (this.rejections.length < MAX_REJECTIONS) this.rejections.push(r);
+    this.#lastRejection.set(r.parent, r);
+  }
+
+  /** fail records that `pkg` failed, when the attempt left the state as it found it (so the same attempt would fail again). */
+  #fail(pkg: Package, epochAtStart: number): false {
+    if (this.#epoch === epochAtStart) this.#failedAt.set(pkg.name, epochAtStart);
+    return false;
+  }
+
+  /** changed notes a change of the marking state that may let a failed package succeed. */
+  #changed(): void {
+    this.#epoch++;
+  }
 
   constructor(universe: Universe, opts: { recommends?: boolean } = {}) {
     this.#u = universe;
@@ -65,11 +97,13 @@ export class DepCache {
   /** setCandidate makes `v` the candidate of its package (a `name=version` request). */
   setCandidate(v: Version): void {
     this.state(v.pkg).candidate = v;
+    this.#changed();
   }
 
   /** protect marks `pkg` protected (apt-get protects every requested package). */
   protect(pkg: Package): void {
     this.state(pkg).protected = true;
+    this.#changed();
   }
 
   /** marked returns every package marked for install with its version and reason. */
@@ -158,19 +192,24 @@ export class DepCache {
     if (!fromUser && s.install === undefined && s.protected) return false;
     if (s.candidate === null) return false;
     if (!s.protected && s.install !== undefined) return true;
+    if (autoInst && !fromUser && !s.protected && this.#failedAt.get(pkg.name) === this.#epoch) return false;
+    this.attempts++;
+    const epochAtStart = this.#epoch;
     const cand = s.candidate;
     const unsatisfiable = autoInst ? this.#unsatisfiableGroup(cand) : undefined;
     if (unsatisfiable !== undefined) {
-      this.rejections.push({ parent: pkg.name, group: `${unsatisfiable.kind}: ${unsatisfiable.text}`, candidate: '(none)', reason: this.#noSolution(unsatisfiable) });
+      this.#reject({ parent: pkg.name, group: `${unsatisfiable.kind}: ${unsatisfiable.text}`, candidate: '(none)', reason: this.#noSolution(unsatisfiable) });
       if (!s.protected) {
         s.candidate = null;
         s.install = undefined;
+        this.#changed();
       }
       return false;
     }
     if (fromUser) this.#stateChange(s, cand, false, why ?? { kind: 'requested' });
     if (!autoInst) {
       if (!fromUser) this.#stateChange(s, cand, true, why);
+      this.#changed();
       return true;
     }
 
@@ -184,7 +223,7 @@ export class DepCache {
       if (!wasProtected && this.#groupSatisfied(g)) continue;
       (NEGATIVE.has(g.kind) ? toRemove : toInstall).push(g);
     }
-    if (!this.#removeConflicts(pkg, cand, toRemove, wasProtected) && failEarly) return false;
+    if (!this.#removeConflicts(pkg, cand, toRemove, wasProtected) && failEarly) return this.#fail(pkg, epochAtStart);
     if (!fromUser) this.#stateChange(s, cand, true, why);
 
     s.protected = true; // ScopedProtected: nothing may unmark it while its dependencies are marked.
@@ -199,8 +238,9 @@ export class DepCache {
       s.install = undefined;
       s.auto = false;
       s.why = undefined;
-      return false;
+      return this.#fail(pkg, epochAtStart);
     }
+    this.#changed();
     // A protected or requested package stays marked even when a dependency failed (broken).
     return ok;
   }
@@ -253,17 +293,19 @@ export class DepCache {
           const sx = this.state(x.pkg);
           if (sx.install !== undefined) {
             if (sx.protected) {
-              this.rejections.push({ parent: pkg.name, group: `${g.kind}: ${g.text}`, candidate: `${x.pkg.name} ${x.version}`, reason: `${cand.pkg.name} ${g.kind} ${x.pkg.name}, which is already chosen` });
+              this.#reject({ parent: pkg.name, group: `${g.kind}: ${g.text}`, candidate: `${x.pkg.name} ${x.version}`, reason: `${cand.pkg.name} ${g.kind} ${x.pkg.name}, which is already chosen` });
               ok = false;
             } else {
               sx.install = undefined;
               sx.auto = false;
+              this.#changed();
               const by = sx.why?.kind === 'relation' ? sx.why.parent.split(' ')[0]! : x.pkg.name;
-              this.rejections.push({ parent: by, group: `${g.kind}: ${g.text}`, candidate: `${x.pkg.name} ${x.version}`, reason: `unmarked because ${cand.pkg.name} ${cand.version} ${g.kind} it` });
+              this.#reject({ parent: by, group: `${g.kind}: ${g.text}`, candidate: `${x.pkg.name} ${x.version}`, reason: `unmarked because ${cand.pkg.name} ${cand.version} ${g.kind} it` });
             }
           } else if (parentProtected) {
             sx.candidate = null;
             sx.protected = true;
+            this.#changed();
           }
         }
       }
@@ -282,6 +324,7 @@ export class DepCache {
           // Spread protection once; a solution already protected has been (or is being) processed.
           if (single.length === 1 && !this.state(single[0]!.pkg).protected) {
             this.state(single[0]!.pkg).protected = true;
+            this.#changed();
             this.markInstall(single[0]!.pkg, true, depth + 1, false);
           }
         }
@@ -296,12 +339,13 @@ export class DepCache {
         if (parentProtected && critical && solutions.length === 1 && !ss.protected) {
           this.markInstall(sol.pkg, false, depth + 1, false, why);
           ss.protected = true;
+          this.#changed();
         }
         if (this.markInstall(sol.pkg, true, depth + 1, false, why)) {
           done = true;
           break;
         }
-        this.rejections.push({ parent: pkg.name, group: `${g.kind}: ${g.text}`, candidate: `${sol.pkg.name} ${sol.version}`, reason: this.#whyNot(sol) });
+        this.#reject({ parent: pkg.name, group: `${g.kind}: ${g.text}`, candidate: `${sol.pkg.name} ${sol.version}`, reason: this.#whyNot(sol) });
       }
       if (!done && critical) {
         // Members with no fitting candidate at all are rejections too (a version too old, no such package).
@@ -310,7 +354,7 @@ export class DepCache {
           if (tried.has(rel.name) || this.solutionsOf(rel).length > 0) continue;
           const target = this.#u.package(rel.name);
           const c = target === undefined ? null : this.state(target).candidate;
-          this.rejections.push({ parent: pkg.name, group: `${g.kind}: ${g.text}`, candidate: c ? `${rel.name} ${c.version}` : `${rel.name} (none)`, reason: this.#noSolution({ ...g, members: [rel] }) });
+          this.#reject({ parent: pkg.name, group: `${g.kind}: ${g.text}`, candidate: c ? `${rel.name} ${c.version}` : `${rel.name} (none)`, reason: this.#noSolution({ ...g, members: [rel] }) });
         }
         ok = false;
         if (failEarly) return false;
@@ -321,10 +365,8 @@ export class DepCache {
 
   #whyNot(v: Version): string {
     // The latest thing recorded against the package itself says which of its relations failed.
-    for (let i = this.rejections.length - 1; i >= 0; i--) {
-      const r = this.rejections[i]!;
-      if (r.parent === v.pkg.name) return `its ${r.group} cannot be satisfied (${r.candidate === '(none)' ? '' : `${r.candidate}: `}${r.reason})`;
-    }
+    const r = this.#lastRejection.get(v.pkg.name);
+    if (r !== undefined) return `its ${r.group} cannot be satisfied (${r.candidate === '(none)' ? '' : `${r.candidate}: `}${r.reason})`;
     return this.state(v.pkg).candidate === null ? 'its dependencies cannot be satisfied' : 'it could not be installed';
   }
 

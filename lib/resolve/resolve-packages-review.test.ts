@@ -31,6 +31,12 @@ const PACKAGES = [
   pkg('q-user', '1', { Depends: 'qa:arm64 | qb' }),
   pkg('sa', '1'),
   pkg('s-user', '1', { Conflicts: 'sa:arm64' }),
+  // A failing chain of 30 diamonds (each layer: one of two, both needing the next layer), ending in a conflict with the request.
+  pkg('dm-root', '1', { Depends: 'dm-1a | dm-1b' }),
+  ...Array.from({ length: 30 }, (_, i) => i + 1).flatMap((k) =>
+    ['a', 'b'].map((x) => pkg(`dm-${k}${x}`, '1', { Depends: k === 30 ? 'dm-bad' : `dm-${k + 1}a | dm-${k + 1}b` })),
+  ),
+  pkg('dm-bad', '1', { Conflicts: 'dm-root' }),
   // Essential packages, one of them excluded.
   pkg('ess-one', '1', { Essential: 'yes' }),
   pkg('ess-two', '1', { Essential: 'yes' }),
@@ -68,6 +74,15 @@ describe('resolvePackages: review cases, compared with apt-get install -s', () =
       steps.map((s) => s.parent ?? s.how),
       ['wy-d 1', 'wy-b 1', 'requested'],
     );
+  });
+
+  it('a failing chain of alternatives fails as apt does, in work linear in its length', async (t) => {
+    if (!need(t)) return;
+    const apt = await bench!.aptInstall(['dm-root']);
+    assert.equal(apt.ok, false, 'apt cannot install it either');
+    const stats = { attempts: 0 };
+    assert.throws(() => bench!.resolve(['dm-root'], { stats }), { code: 'ERR_RESOLVE_UNSATISFIABLE' });
+    assert.ok(stats.attempts < 400, `${stats.attempts} marking attempts for 61 packages (without memo: about 2^31)`);
   });
 
   it('essential with an excluded Essential package leaves that one out', (t) => {

@@ -29,6 +29,8 @@ export interface ResolveOptions {
   readonly essential?: boolean;
   /** exclude names packages that must never be installed (their dependents take another alternative or fail). */
   readonly exclude?: readonly string[];
+  /** stats, when given, receives how many marking attempts did work (tests bound the work by it). */
+  readonly stats?: { attempts: number };
 }
 
 /** ResolvedPackage is one package of a resolution, with why it is there. */
@@ -210,8 +212,12 @@ export function resolvePackages(requests: readonly PackageRequest[], index: Pack
     cache.markInstall(pkg, false, 0, true);
     if (!pkgs.includes(pkg)) pkgs.push(pkg);
   }
-  for (const pkg of pkgs) cache.markInstall(pkg, true, 0, true);
-  fixByInstall(cache, u);
+  try {
+    for (const pkg of pkgs) cache.markInstall(pkg, true, 0, true);
+    fixByInstall(cache, u);
+  } finally {
+    if (opts.stats) opts.stats.attempts = cache.attempts;
+  }
   const garbage = sweepGarbage(cache, u);
   checkBroken(cache, u, garbage);
   const essentialNames = new Set(essentials.map((r) => r.name));
