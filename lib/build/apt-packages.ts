@@ -37,7 +37,7 @@ export function packagesDigest(packages: readonly LockedPackage[]): string {
 
 async function lockedPackages(plan: ImagePlan, repos: readonly AptRepository[], platforms: readonly string[], lockPath: string): Promise<Lockfile> {
   const lock = await readLockfile(lockPath);
-  const current = lockRequestOf(plan, repos, lock.request.platforms);
+  const current = await lockRequestOf(plan, repos, lock.request.platforms);
   const changes = describeRequestChange(lock.request, current);
   const missing = platforms.filter((p) => !lock.platforms.some((l) => l.platform === p));
   if (missing.length > 0) changes.push(`platforms not in the lock: ${missing.join(', ')}`);

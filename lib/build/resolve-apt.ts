@@ -31,20 +31,42 @@ export interface AptResolveResult {
   readonly warnings: readonly Warning[];
 }
 
-function sourceLine(r: AptRepository): string {
-  const opts = [r.trusted ? 'trusted' : '', r.architectures ? `arch=${r.architectures.join(',')}` : '', r.types.join('+') === 'deb' ? '' : `types=${r.types.join(',')}`].filter(Boolean);
+/** keyIdentity names a signed-by key portably: fingerprints as they are, files and inline keys by the digest of their bytes. */
+async function keyIdentity(k: AptRepository['keys'][number]): Promise<string> {
+  if (k.kind === 'fingerprint') return `${k.fingerprint}${k.exact ? '!' : ''}`;
+  if (k.kind === 'url') return k.fingerprint;
+  if (k.kind === 'inline') return sha256Digest(k.armored).slice(0, 23);
+  try {
+    return sha256Digest(await readFile(k.path)).slice(0, 23);
+  } catch {
+    return 'unreadable-keyring';
+  }
+}
+
+async function sourceLine(r: AptRepository): Promise<string> {
+  const keys = r.trusted ? [] : await Promise.all(r.keys.map(keyIdentity));
+  const opts = [
+    r.trusted ? 'trusted' : '',
+    keys.length ? `signed-by=${keys.join(',')}` : '',
+    r.architectures ? `arch=${r.architectures.join(',')}` : '',
+    r.types.join('+') === 'deb' ? '' : `types=${r.types.join(',')}`,
+  ].filter(Boolean);
   return `${redactUrl(r.uris[0] ?? '')} ${r.suite} ${r.components.join(' ')}${opts.length ? ` [${opts.join(' ')}]` : ''}`.trim();
 }
 
-/** lockRequestOf renders what in the plan decides the resolution: packages, options, sources and platforms. */
-export function lockRequestOf(plan: ImagePlan, repos: readonly AptRepository[], platforms: readonly string[]): LockRequest {
+/**
+ * lockRequestOf renders what in the plan decides the resolution: packages, options, sources
+ * (with the identity of their keys: fingerprints, or the digest of a keyring's bytes, so a lock
+ * holds no host path) and platforms.
+ */
+export async function lockRequestOf(plan: ImagePlan, repos: readonly AptRepository[], platforms: readonly string[]): Promise<LockRequest> {
   const apt = plan.apt!;
   return {
     packages: apt.packages.map((p) => (p.version === undefined ? p.name : `${p.name}=${p.version}`)),
     recommends: apt.recommends,
     essential: apt.essential,
     exclude: [...apt.exclude],
-    sources: repos.map(sourceLine),
+    sources: await Promise.all(repos.map(sourceLine)),
     platforms: [...platforms],
   };
 }
@@ -87,7 +109,7 @@ export async function resolveApt(plan: ImagePlan, opts: AptUpdateOptions = {}): 
         throw err;
       }
     }
-    const request = lockRequestOf(plan, session.repos, session.platforms.map(formatPlatform));
+    const request = await lockRequestOf(plan, session.repos, session.platforms.map(formatPlatform));
     const lockfile: Lockfile = {
       lockfileVersion: LOCKFILE_VERSION,
       inputs: sha256Digest(JSON.stringify(request)),
@@ -143,7 +165,11 @@ export function lockDifferences(locked: Lockfile, fresh: Lockfile): string[] {
       if (b === undefined || b.version !== p.version) out.push(`${fp.platform}: ${n} ${b?.version ?? '(new)'} -> ${p.version}`);
       else if (b.sha256 !== p.sha256 || b.size !== p.size || b.filename !== p.filename || b.architecture !== p.architecture) {
         out.push(`${fp.platform}: ${n} ${p.version} was republished with other bytes (sha256 ${b.sha256} -> ${p.sha256})`);
+      } else if (JSON.stringify(b.repository) !== JSON.stringify(p.repository)) {
+        out.push(`${fp.platform}: ${n} ${p.version} now comes from ${p.repository.uri} ${p.repository.suite}/${p.repository.component}`);
       }
+      // A newer Release listing the same bytes is not staleness: the files are pinned by sha256,
+      // and a change of signing keys shows in the request's sources.
     }
     for (const [n, p] of before) if (!after.has(n)) out.push(`${fp.platform}: ${n} ${p.version} -> (removed)`);
   }

@@ -67,6 +67,7 @@ describe('describeRequestChange', () => {
       'platforms added: linux/arm64',
       'recommends changed to true',
     ]);
+    assert.deepEqual(describeRequestChange({ ...r, exclude: ['a', 'b'] }, { ...r, exclude: ['b', 'a'] }), [], 'the order of excludes does not matter');
     assert.deepEqual(describeRequestChange(r, { ...r, sources: ['http://deb.example/debian/ trixie main'] }), ['sources added: http://deb.example/debian/ trixie main', 'sources removed: http://deb.example/debian/ bookworm main']);
   });
 });

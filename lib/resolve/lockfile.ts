@@ -190,7 +190,8 @@ export function describeRequestChange(locked: LockRequest, current: LockRequest)
     if (!added.length && !removed.length && a.join('\n') !== b.join('\n')) out.push(`${what} reordered`);
   };
   diff('packages', locked.packages, current.packages);
-  diff('exclude', locked.exclude, current.exclude);
+  // The order of excludes has no effect on the resolution.
+  diff('exclude', [...locked.exclude].sort(), [...current.exclude].sort());
   diff('sources', locked.sources, current.sources);
   diff('platforms', locked.platforms, current.platforms);
   if (locked.recommends !== current.recommends) out.push(`recommends changed to ${current.recommends}`);

@@ -150,8 +150,9 @@ function checkBroken(cache: DepCache, u: Universe, garbage: ReadonlySet<string>)
         for (const rel of g.members) {
           const hit = conflictingMarked(cache, u, v, rel);
           if (hit !== undefined && !garbage.has(hit.pkg.name)) {
-            throw new ResolveError('ERR_RESOLVE_CONFLICT', `${v.pkg.name} ${v.version}`, `${g.kind}: ${g.text}, but ${hit.pkg.name} ${hit.version} is chosen too`, {
-              chain: [...chainOf(cache, v.pkg.name), `${hit.pkg.name} ${hit.version} (${chainOf(cache, hit.pkg.name).join(' <- ') || 'requested'})`],
+            const hitWhy = chainOf(cache, hit.pkg.name).join(' <- ') || 'requested';
+            throw new ResolveError('ERR_RESOLVE_CONFLICT', `${v.pkg.name} ${v.version}`, `${g.kind}: ${g.text}, but ${hit.pkg.name} ${hit.version} is chosen too (${hit.pkg.name} is there because: ${hitWhy})`, {
+              chain: chainOf(cache, v.pkg.name),
               rejected: relevant(cache, v.pkg.name),
               hint: 'request one of the two only, or exclude one with apt.exclude',
             });
