@@ -13,7 +13,7 @@ const USAGE = `Usage:
   slipway build CONFIG [--output DEST] [--platform P[,P...]] [--cache-dir DIR] [--locked] [--offline] [--json]
   slipway update CONFIG [--platform P[,P...]] [--cache-dir DIR] [--offline] [--json]
   slipway resolve CONFIG [--platform P[,P...]] [--cache-dir DIR] [--offline] [--json]
-  slipway lock CONFIG [--check] [--platform P[,P...]] [--cache-dir DIR] [--offline] [--json]
+  slipway lock CONFIG [--check] [--cache-dir DIR] [--offline] [--json]
   slipway why CONFIG PACKAGE [--platform P[,P...]] [--cache-dir DIR] [--offline] [--json]
   slipway inspect DEST [--json]
   slipway --help | --version

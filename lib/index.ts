@@ -71,6 +71,9 @@ export interface LockResult {
  * changed) when the lock is missing or differs from a fresh resolution.
  */
 export async function lockFromConfig(path: string, opts: AptUpdateOptions & { check?: boolean } = {}): Promise<LockResult> {
+  if (opts.platforms !== undefined && opts.platforms.length > 0) {
+    throw new SlipwayError('ERR_USAGE', 'lock covers every platform of the config; --platform would leave the others out of the lock', { hint: 'edit platforms in the config instead' });
+  }
   const lockPath = lockfilePath(path);
   const fresh = (await resolveFromConfig(path, opts)).lockfile;
   let changes: string[] = [];

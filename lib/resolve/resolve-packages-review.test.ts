@@ -37,6 +37,11 @@ const PACKAGES = [
     ['a', 'b'].map((x) => pkg(`dm-${k}${x}`, '1', { Depends: k === 30 ? 'dm-bad' : `dm-${k + 1}a | dm-${k + 1}b` })),
   ),
   pkg('dm-bad', '1', { Conflicts: 'dm-root' }),
+  // The same package requested pinned, then plain (apt: the last argument sets the candidate).
+  pkg('pn-a', '1', { Depends: 'pn-b' }),
+  pkg('pn-a', '2', { Depends: 'pn-c' }),
+  pkg('pn-b', '1'),
+  pkg('pn-c', '1'),
   // Essential packages, one of them excluded.
   pkg('ess-one', '1', { Essential: 'yes' }),
   pkg('ess-two', '1', { Essential: 'yes' }),
@@ -84,6 +89,8 @@ describe('resolvePackages: review cases, compared with apt-get install -s', () =
     assert.throws(() => bench!.resolve(['dm-root'], { stats }), { code: 'ERR_RESOLVE_UNSATISFIABLE' });
     assert.ok(stats.attempts < 400, `${stats.attempts} marking attempts for 61 packages (without memo: about 2^31)`);
   });
+
+  it('a later plain request undoes an earlier pin of the same package', (t) => same(t, ['pn-a=1', 'pn-a'], { 'pn-a': '2', 'pn-c': '1' }));
 
   it('essential with an excluded Essential package leaves that one out', (t) => {
     if (!need(t)) return;

@@ -206,6 +206,10 @@ export function resolvePackages(requests: readonly PackageRequest[], index: Pack
         });
       }
       cache.setCandidate(v);
+    } else if (pkgs.includes(pkg)) {
+      // As apt-get: each argument sets the candidate, so a later plain name undoes an earlier pin.
+      const c = candidateOf(pkg);
+      if (c !== null) cache.setCandidate(c);
     }
     if (opts.exclude?.includes(pkg.name)) throw new ResolveError('ERR_RESOLVE_UNSATISFIABLE', pkg.name, 'is both requested and excluded', { hint: 'remove it from apt.exclude or from the packages' });
     if (cache.state(pkg).candidate === null) throw new ResolveError('ERR_RESOLVE_UNSATISFIABLE', pkg.name, `has no installable version for ${opts.architecture}`);
