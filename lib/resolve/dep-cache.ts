@@ -376,15 +376,29 @@ export class DepCache {
   }
 
   #noSolution(g: DepGroup): string {
-    return g.members
-      .map((rel) => {
-        const target = this.#u.package(rel.name);
-        if (target === undefined) return this.#u.providers(rel.name).length > 0 ? `${rel.name} is virtual and no provider fits` : `no package ${rel.name}`;
-        const c = this.state(target).candidate;
-        if (c === null) return `${rel.name} cannot be installed (its own dependencies cannot be satisfied, or a chosen package conflicts with it)`;
-        return `${rel.name} ${c.version} does not satisfy ${rel.op ?? ''} ${rel.version ?? ''}`.replace(/\s+/g, ' ').trim();
-      })
-      .join('; ');
+    return g.members.map((rel) => this.#whyUnmet(rel)).join('; ');
+  }
+
+  /** whyUnmet says why no candidate satisfies `rel`: no such package, a virtual one whose providers do not fit, or a candidate that does not. */
+  #whyUnmet(rel: Relation): string {
+    const target = this.#u.package(rel.name);
+    const qualifier = rel.arch === undefined ? '' : `:${rel.arch}`;
+    if (target === undefined) {
+      const providers = this.#u.providers(rel.name);
+      if (providers.length === 0) return `no package ${rel.name}${qualifier}`;
+      const named = providers.map((p) => {
+        const c = this.state(p.version.pkg).candidate;
+        if (c !== p.version) return `${p.version.pkg.name} ${p.version.version} provides it but is not the candidate (${c === null ? 'none' : c.version})`;
+        if (rel.arch === 'any' && p.version.record.multiArch !== 'allowed') return `${p.version.pkg.name} is Multi-Arch: ${p.version.record.multiArch}, and :any needs Multi-Arch: allowed`;
+        return `${p.version.pkg.name} provides ${p.provide.name}${p.provide.version ? ` (= ${p.provide.version})` : ' without a version'}`;
+      });
+      return `${rel.name}${qualifier} is virtual and no provider fits: ${named.join(', ')}`;
+    }
+    const c = this.state(target).candidate;
+    if (c === null) return `${rel.name} cannot be installed (its own dependencies cannot be satisfied, or a chosen package conflicts with it)`;
+    if (rel.arch === 'any' && c.record.multiArch !== 'allowed') return `${rel.name} ${c.version} is Multi-Arch: ${c.record.multiArch}, and :any needs Multi-Arch: allowed`;
+    if (rel.arch !== undefined && rel.arch !== 'any' && rel.arch !== 'native' && rel.arch !== target.architecture) return `${rel.name}:${rel.arch} names another architecture than ${target.architecture}`;
+    return `${rel.name} ${c.version} does not satisfy ${rel.op ?? ''} ${rel.version ?? ''}`.replace(/\s+/g, ' ').trim();
   }
 }
 

@@ -42,6 +42,12 @@ const PACKAGES = [
   pkg('pn-a', '2', { Depends: 'pn-c' }),
   pkg('pn-b', '1'),
   pkg('pn-c', '1'),
+  // Explanations: :any against Multi-Arch: foreign; a virtual name whose fitting provider is not the candidate.
+  pkg('ma-b', '1', { Depends: 'ma-f:any' }),
+  pkg('ma-f', '1', { 'Multi-Arch': 'foreign' }),
+  pkg('vp-a', '1', { Depends: 'vp-v (<= 1)' }),
+  pkg('vp-p', '1', { Provides: 'vp-v (= 1)' }),
+  pkg('vp-p', '3', { Provides: 'vp-v (= 3)' }),
   // Essential packages, one of them excluded.
   pkg('ess-one', '1', { Essential: 'yes' }),
   pkg('ess-two', '1', { Essential: 'yes' }),
@@ -91,6 +97,21 @@ describe('resolvePackages: review cases, compared with apt-get install -s', () =
   });
 
   it('a later plain request undoes an earlier pin of the same package', (t) => same(t, ['pn-a=1', 'pn-a'], { 'pn-a': '2', 'pn-c': '1' }));
+
+  it('says why :any and a virtual name are unmet, as apt fails on both', async (t) => {
+    if (!need(t)) return;
+    for (const [args, reason] of [
+      [['ma-b'], /ma-f 1 is Multi-Arch: foreign, and :any needs Multi-Arch: allowed/],
+      [['vp-a'], /vp-v is virtual and no provider fits: vp-p provides vp-v \(= 3\), vp-p 1 provides it but is not the candidate \(3\)/],
+    ] as const) {
+      assert.equal((await bench!.aptInstall([...args])).ok, false, `apt fails on ${args.join(' ')} too`);
+      assert.throws(() => bench!.resolve([...args]), (err: Error & { code?: string }) => {
+        assert.equal(err.code, 'ERR_RESOLVE_UNSATISFIABLE');
+        assert.match(err.message, reason);
+        return true;
+      });
+    }
+  });
 
   it('essential with an excluded Essential package leaves that one out', (t) => {
     if (!need(t)) return;
