@@ -14,6 +14,7 @@ const benches: Record<string, () => Promise<void>> = {
   index: () => runIndexBench(),
   // Loaded on demand: it needs the resolver, apt-get and the host mirror only when asked for.
   resolve: async () => (await import('./resolve.js')).runResolveBench(),
+  deb: async () => (await import('./deb.js')).runDebBench(),
 };
 
 const names = process.argv.slice(2);
