@@ -4,24 +4,17 @@
  * afresh; then every .deb fetched by the size and SHA256 the lock (or index) names, into the
  * cache. Turning the .debs into layers is the next step of the pipeline (issue 6).
  */
-import { join, resolve } from 'node:path';
 import { releaseBaseUrl, type AptRepository } from '../apt/index.js';
-import { parseDigest, sha256Digest, SlipwayError, type Warning } from '../core/index.js';
-import { ContentStore, defaultCacheDir, Fetcher, redactUrl, type FetchProgress } from '../fetch/index.js';
+import { parseDigest, sha256Digest, SlipwayError } from '../core/index.js';
+import { redactUrl } from '../fetch/index.js';
 import { formatPlatform, type ImagePlan, type Platform } from '../plan/index.js';
 import { describeRequestChange, type LockedPackage, type Lockfile } from '../resolve/index.js';
-import { aptRepositoriesFromPlan } from './apt-repositories.js';
-import { lockfilePath, lockRequestOf, readLockfile, resolveApt } from './resolve-apt.js';
+import { openAptSession, type AptUpdateOptions } from './apt-session.js';
+import { lockfilePath, lockRequestOf, readLockfile, resolveInSession } from './resolve-apt.js';
 
-/** AptPackagesOptions: locked or not, and the cache and network. */
-export interface AptPackagesOptions {
+/** AptPackagesOptions: locked or not, and the cache and network (as for `slipway update`). */
+export interface AptPackagesOptions extends Omit<AptUpdateOptions, 'platforms' | 'now'> {
   readonly locked?: boolean;
-  readonly cacheDir?: string;
-  readonly offline?: boolean;
-  readonly hostRoot?: string;
-  readonly signal?: AbortSignal;
-  readonly onFetch?: (e: FetchProgress) => void;
-  readonly onWarning?: (w: Warning) => void;
 }
 
 /** AptPackages are the packages of each platform built, fetched and verified in the cache. */
@@ -66,28 +59,16 @@ export async function aptPackagesForBuild(plan: ImagePlan, platforms: readonly P
   const apt = plan.apt;
   if (apt === undefined || (apt.packages.length === 0 && !apt.essential)) return undefined;
   const names = platforms.map(formatPlatform);
-  const repos = await aptRepositoriesFromPlan(apt, { ...(opts.hostRoot ? { hostRoot: opts.hostRoot } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
-  let lock: Lockfile;
-  if (opts.locked) {
-    if (plan.file === undefined) throw new SlipwayError('ERR_LOCK_MISSING', 'a locked build needs a config file, beside which the lockfile lies', { hint: 'build from a config file' });
-    lock = await lockedPackages(plan, repos, names, lockfilePath(plan.file));
-  } else {
-    lock = (
-      await resolveApt(plan, {
-        platforms: names,
-        ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
-        ...(opts.offline ? { offline: true } : {}),
-        ...(opts.hostRoot ? { hostRoot: opts.hostRoot } : {}),
-        ...(opts.signal ? { signal: opts.signal } : {}),
-        ...(opts.onFetch ? { onProgress: opts.onFetch } : {}),
-        ...(opts.onWarning ? { onWarning: opts.onWarning } : {}),
-      })
-    ).lockfile;
-  }
-  const cacheDir = resolve(opts.cacheDir ?? defaultCacheDir());
-  const store = new ContentStore(join(cacheDir, 'blobs'));
-  const fetcher = new Fetcher({ store, offline: opts.offline ?? false, ...(opts.onFetch ? { onProgress: opts.onFetch } : {}) });
+  // One session: the sources are read once, and one fetcher serves the indices and the .debs.
+  const session = await openAptSession(plan, { ...opts, platforms: names });
   try {
+    let lock: Lockfile;
+    if (opts.locked) {
+      if (plan.file === undefined) throw new SlipwayError('ERR_LOCK_MISSING', 'a locked build needs a config file, beside which the lockfile lies', { hint: 'build from a config file' });
+      lock = await lockedPackages(plan, session.repos, names, lockfilePath(plan.file));
+    } else {
+      lock = (await resolveInSession(plan, session)).lockfile;
+    }
     const byPlatform = new Map<string, readonly LockedPackage[]>();
     const jobs: Promise<unknown>[] = [];
     for (const name of names) {
@@ -95,7 +76,7 @@ export async function aptPackagesForBuild(plan: ImagePlan, platforms: readonly P
       byPlatform.set(name, packages);
       for (const pkg of packages) {
         const subject = `${pkg.name} ${pkg.version} (${pkg.filename})`;
-        jobs.push(fetcher.fetchVerified(debUrls(pkg, repos), { sha256: parseDigest(`sha256:${pkg.sha256}`), size: pkg.size, subject }, opts.signal ? { signal: opts.signal } : {}));
+        jobs.push(session.fetcher.fetchVerified(debUrls(pkg, session.repos), { sha256: parseDigest(`sha256:${pkg.sha256}`), size: pkg.size, subject }, opts.signal ? { signal: opts.signal } : {}));
       }
     }
     const settled = await Promise.allSettled(jobs);
@@ -103,6 +84,6 @@ export async function aptPackagesForBuild(plan: ImagePlan, platforms: readonly P
     if (failed) throw failed.reason;
     return { byPlatform };
   } finally {
-    await fetcher.close();
+    await session.close();
   }
 }

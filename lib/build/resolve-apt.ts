@@ -20,7 +20,7 @@ import {
   type LockRequest,
   type Resolution,
 } from '../resolve/index.js';
-import { openAptSession, type AptUpdateOptions } from './apt-session.js';
+import { openAptSession, type AptSession, type AptUpdateOptions } from './apt-session.js';
 
 
 /** AptResolveResult is a resolution of every platform and its lockfile. */
@@ -94,32 +94,37 @@ function lockedPackage(r: PackageRecord): LockedPackage {
  */
 export async function resolveApt(plan: ImagePlan, opts: AptUpdateOptions = {}): Promise<AptResolveResult> {
   const session = await openAptSession(plan, opts);
-  const apt = plan.apt!;
   try {
-    const snapshot = await session.update();
-    const requests = apt.packages.map((p) => (p.version === undefined ? { name: p.name } : { name: p.name, version: p.version }));
-    const resolutions: Resolution[] = [];
-    for (const [i, p] of session.platforms.entries()) {
-      const architecture = session.archs[i]!;
-      const index = await loadPackageIndex(snapshot.indices, architecture, session.ctx);
-      try {
-        resolutions.push(resolvePackages(requests, index, { architecture, recommends: apt.recommends, essential: apt.essential, exclude: apt.exclude }));
-      } catch (err) {
-        if (err instanceof SlipwayError) err.message = `${formatPlatform(p)}: ${err.message}`;
-        throw err;
-      }
-    }
-    const request = await lockRequestOf(plan, session.repos, session.platforms.map(formatPlatform));
-    const lockfile: Lockfile = {
-      lockfileVersion: LOCKFILE_VERSION,
-      inputs: sha256Digest(JSON.stringify(request)),
-      request,
-      platforms: resolutions.map((r, i) => ({ platform: formatPlatform(session.platforms[i]!), architecture: r.architecture, packages: r.packages.map((p) => lockedPackage(p.record)) })),
-    };
-    return { lockfile, resolutions, warnings: session.warnings };
+    return await resolveInSession(plan, session);
   } finally {
     await session.close();
   }
+}
+
+/** resolveInSession is {@link resolveApt} over an open session (whose fetcher the caller may go on using). */
+export async function resolveInSession(plan: ImagePlan, session: AptSession): Promise<AptResolveResult> {
+  const apt = plan.apt!;
+  const snapshot = await session.update();
+  const requests = apt.packages.map((p) => (p.version === undefined ? { name: p.name } : { name: p.name, version: p.version }));
+  const resolutions: Resolution[] = [];
+  for (const [i, p] of session.platforms.entries()) {
+    const architecture = session.archs[i]!;
+    const index = await loadPackageIndex(snapshot.indices, architecture, session.ctx);
+    try {
+      resolutions.push(resolvePackages(requests, index, { architecture, recommends: apt.recommends, essential: apt.essential, exclude: apt.exclude }));
+    } catch (err) {
+      if (err instanceof SlipwayError) err.message = `${formatPlatform(p)}: ${err.message}`;
+      throw err;
+    }
+  }
+  const request = await lockRequestOf(plan, session.repos, session.platforms.map(formatPlatform));
+  const lockfile: Lockfile = {
+    lockfileVersion: LOCKFILE_VERSION,
+    inputs: sha256Digest(JSON.stringify(request)),
+    request,
+    platforms: resolutions.map((r, i) => ({ platform: formatPlatform(session.platforms[i]!), architecture: r.architecture, packages: r.packages.map((p) => lockedPackage(p.record)) })),
+  };
+  return { lockfile, resolutions, warnings: session.warnings };
 }
 
 /** lockfilePath is the lockfile beside config `configPath`: `slipway.yaml` → `slipway.lock.json`. */
