@@ -49,6 +49,11 @@ function version(): string {
   return pkg.version;
 }
 
+/** platformList reads repeated, comma-separated --platform values. */
+function platformList(values: readonly string[] | undefined): string[] {
+  return (values ?? []).flatMap((p) => p.split(',')).map((p) => p.trim()).filter(Boolean);
+}
+
 function usage(message: string): SlipwayError {
   return new SlipwayError('ERR_USAGE', message, { hint: 'run `slipway --help` for usage' });
 }
@@ -90,7 +95,7 @@ async function main(argv: string[]): Promise<number> {
     if (extra.length) throw usage(`unexpected argument ${JSON.stringify(extra[0])}`);
     if (command === 'build') {
       if (!target) throw usage('build needs a CONFIG file');
-      const platforms = (values.platform ?? []).flatMap((p) => p.split(',')).map((p) => p.trim()).filter(Boolean);
+      const platforms = platformList(values.platform);
       const result = await buildFromConfig(target, {
         signal: interrupt.signal,
         ...(values.output ? { output: values.output } : {}),
@@ -106,7 +111,7 @@ async function main(argv: string[]): Promise<number> {
     }
     if (command === 'update') {
       if (!target) throw usage('update needs a CONFIG file');
-      const platforms = (values.platform ?? []).flatMap((p) => p.split(',')).map((p) => p.trim()).filter(Boolean);
+      const platforms = platformList(values.platform);
       const line = !json && process.stderr.isTTY ? new FetchProgressLine(process.stderr) : undefined;
       try {
         const result = await updateAptFromConfig(target, {
@@ -127,7 +132,7 @@ async function main(argv: string[]): Promise<number> {
     }
     if (command === 'resolve' || command === 'lock' || command === 'why') {
       if (!target) throw usage(`${command} needs a CONFIG file`);
-      const platforms = (values.platform ?? []).flatMap((p) => p.split(',')).map((p) => p.trim()).filter(Boolean);
+      const platforms = platformList(values.platform);
       const line = !json && process.stderr.isTTY ? new FetchProgressLine(process.stderr) : undefined;
       const opts = {
         signal: interrupt.signal,
