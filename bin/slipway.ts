@@ -188,9 +188,17 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 
 let progressShown = false;
 function showProgress(e: BuildProgress): void {
-  const text = e.phase === 'inputs' ? `reading inputs ${e.item}/${e.total}` : e.phase === 'layer' ? `layers ${e.done}/${e.total}` : `writing ${e.destination}`;
+  const text =
+    e.phase === 'inputs' ? `reading inputs ${e.item}/${e.total}`
+    : e.phase === 'packages' ? `${bar(e.done, e.total)} reading packages ${e.done}/${e.total}`
+    : e.phase === 'layer' ? `${bar(e.done, e.total)} layers ${e.done}/${e.total}`
+    : `writing ${e.destination}`;
   process.stderr.write(`\r\x1b[K${text}`);
   progressShown = true;
+}
+function bar(done: number, total: number, width = 24): string {
+  const filled = total > 0 ? Math.round((done / total) * width) : width;
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
 }
 function clearProgress(): void {
   if (progressShown) process.stderr.write('\r\x1b[K');

@@ -22,6 +22,7 @@ export function textFile(path: string, text: string, layer: number, origin: stri
     size: bytes.length,
     layer,
     origin,
+    contentKey: sha256Digest(bytes),
     open: async () => Readable.from([bytes]),
     digest: async () => sha256Digest(bytes),
   };

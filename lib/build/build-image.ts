@@ -5,7 +5,7 @@
  * Everything that can be wrong with the inputs is found before the destination is touched;
  * the destination is written atomically by the oci writers.
  */
-import { posix, resolve } from 'node:path';
+import { join, posix, resolve } from 'node:path';
 import type { Dispatcher } from 'undici';
 import { ConfigError, rfc3339, sourceDateEpoch, SlipwayError, type Descriptor, type Digest, type Layer, type Warning } from '../core/index.js';
 import { ContentStore, defaultCacheDir, redactUrl } from '../fetch/index.js';
@@ -30,6 +30,12 @@ import {
 import { formatPlatform, parsePlatform, type ContentItem, type ImagePlan, type Platform } from '../plan/index.js';
 import { addAccounts, textFile } from './account-entries.js';
 import { aptPackagesForBuild, packagesDigest } from './apt-packages.js';
+import { aptLayers, type AptLayersContext } from './apt-layers.js';
+import { DebContentsCache } from './deb-contents-cache.js';
+import { DebSpools } from './deb-spools.js';
+import { LayerCache } from './layer-cache.js';
+import type { ScriptNote, SystemReport } from './system-inputs.js';
+import type { LockedPackage } from '../resolve/index.js';
 import { globEntries } from './glob-source.js';
 import { runtimeConfigJson } from './runtime-config.js';
 import { selectPlatforms } from './select-platforms.js';
@@ -41,6 +47,7 @@ export const APT_PACKAGES_ANNOTATION = 'dev.slipway.apt.packages';
 /** BuildProgress is reported as the build moves on. */
 export type BuildProgress =
   | { readonly phase: 'inputs'; readonly item: number; readonly total: number }
+  | { readonly phase: 'packages'; readonly done: number; readonly total: number }
   | { readonly phase: 'layer'; readonly done: number; readonly total: number }
   | { readonly phase: 'write'; readonly destination: string };
 
@@ -84,6 +91,37 @@ export interface BuildResult {
   readonly destination: string;
   readonly images: readonly BuiltImage[];
   readonly warnings: readonly Warning[];
+  /** Per platform with apt packages: the packages installed and what became of their maintainer scripts. */
+  readonly packages: readonly PlatformPackages[];
+}
+
+/** PlatformPackages reports one platform's apt packages in a BuildResult. */
+export interface PlatformPackages {
+  readonly platform: string;
+  readonly packages: readonly LockedPackage[];
+  /** Package layers found in the layer cache (nothing recompressed). */
+  readonly layersReused: number;
+  readonly scripts: readonly ScriptNote[];
+}
+
+/** SCRIPTS_ANNOTATION lists, on each manifest, the packages whose maintainer scripts slipway did not fully reproduce. */
+export const SCRIPTS_ANNOTATION = 'dev.slipway.deb.scripts-not-reproduced';
+
+function packageAnnotations(packages: readonly LockedPackage[], report: SystemReport): Record<string, string> {
+  const missed = report.scripts.filter((s) => s.notReproduced.length > 0).map((s) => s.package);
+  return { [APT_PACKAGES_ANNOTATION]: packagesDigest(packages), ...(missed.length > 0 ? { [SCRIPTS_ANNOTATION]: missed.join(',') } : {}) };
+}
+
+function aptContext(plan: ImagePlan, store: ContentStore, spools: DebSpools, cacheRoot: string, epoch: number, opts: BuildOptions): AptLayersContext {
+  return {
+    spools,
+    layerCache: new LayerCache(cacheRoot, store.root),
+    blobsDir: store.root,
+    mediaType: layerMediaType(plan.compression),
+    mtime: epoch,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    onPackage: (done, total) => opts.onProgress?.({ phase: 'packages', done, total }),
+  };
 }
 
 /** buildImage builds `plan` and writes it to `opts.output`. */
@@ -112,16 +150,28 @@ export async function buildImage(plan: ImagePlan, opts: BuildOptions = {}): Prom
       opts.onWarning?.(w);
     },
   });
-  const { tree, layerHistory } = await collectTree(plan, store, opts, [destination.path, resolve(opts.cacheDir ?? defaultCacheDir())]);
-  const layers = await writeLayers(tree, layerHistory.length, plan, store, epoch, opts);
+  const cacheRoot = resolve(opts.cacheDir ?? defaultCacheDir());
+  const spools = new DebSpools(store, new DebContentsCache(cacheRoot), join(cacheRoot, 'tmp'), opts.signal);
   const created = rfc3339(epoch);
-  const history: HistoryJson[] = layerHistory.map((created_by) => ({ created, created_by }));
-  const images: Image[] = platforms.map((platform) => {
-    const config = buildImageConfig({ platform, created, runtime: runtimeConfigJson(plan.config), layers, history });
-    // The apt package set is recorded per platform until its layers land (issue 6).
-    const packages = apt?.byPlatform.get(formatPlatform(platform));
-    return buildOciImage(config, layers, packages ? { ...plan.annotations, [APT_PACKAGES_ANNOTATION]: packagesDigest(packages) } : plan.annotations);
-  });
+  const images: Image[] = [];
+  const packageReports: PlatformPackages[] = [];
+  try {
+    for (const platform of platforms) {
+      const name = formatPlatform(platform);
+      const packages = apt?.byPlatform.get(name);
+      const system = packages ? await aptLayers(plan, packages, aptContext(plan, store, spools, cacheRoot, epoch, opts)) : undefined;
+      if (system && packages) packageReports.push({ platform: name, packages, layersReused: system.reused, scripts: system.report.scripts });
+      const { tree, layerHistory } = await collectTree(plan, store, opts, [destination.path, cacheRoot], !system);
+      if (system) tree.adoptDirectories(system.tree);
+      const userLayers = await writeLayers(tree, layerHistory.length, plan, store, epoch, opts);
+      const layers = [...(system?.layers ?? []), ...userLayers];
+      const history: HistoryJson[] = [...(system?.history ?? []), ...layerHistory].map((created_by) => ({ created, created_by }));
+      const config = buildImageConfig({ platform, created, runtime: runtimeConfigJson(plan.config), layers, history });
+      images.push(buildOciImage(config, layers, system ? { ...plan.annotations, ...packageAnnotations(packages!, system.report) } : plan.annotations));
+    }
+  } finally {
+    await spools.close();
+  }
   const artifact: ImageArtifact = images.length > 1 ? { index: buildIndex(images, plan.annotations), images } : { images };
 
   opts.onProgress?.({ phase: 'write', destination: formatDestination(destination) });
@@ -139,6 +189,7 @@ export async function buildImage(plan: ImagePlan, opts: BuildOptions = {}): Prom
       layers: img.layers.map((l) => ({ digest: l.descriptor.digest, size: l.descriptor.size, diffId: l.diffId, mediaType: l.descriptor.mediaType })),
     })),
     warnings,
+    packages: packageReports,
   };
 }
 
@@ -175,7 +226,7 @@ function resolveDestination(output: string | Destination, cwd: string): Destinat
  * declaration order, base first); everything else shares the top layer, so that changing
  * application files leaves the tarball layers as they were.
  */
-async function collectTree(plan: ImagePlan, store: ContentStore, opts: BuildOptions, exclude: readonly string[]): Promise<{ tree: FsTree; layerHistory: string[] }> {
+async function collectTree(plan: ImagePlan, store: ContentStore, opts: BuildOptions, exclude: readonly string[], accounts: boolean): Promise<{ tree: FsTree; layerHistory: string[] }> {
   const tree = new FsTree();
   const tarballs = plan.contents.filter((c) => c.kind === 'tarball');
   const topLayer = tarballs.length;
@@ -188,8 +239,9 @@ async function collectTree(plan: ImagePlan, store: ContentStore, opts: BuildOpti
     const layer = item.kind === 'tarball' ? tarballLayer++ : topLayer;
     for (const input of await itemEntries(item, layer, store, shownBase, opts, exclude)) await tree.add(input);
   }
-  await addAccounts(tree, plan, topLayer);
-  if (tree.layers().includes(topLayer)) layerHistory.push(`slipway: files (${plan.contents.length - tarballs.length} config entries${plan.users.length ? ', users' : ''})`);
+  // With apt packages, the accounts are made in the system layer, beside base-passwd's.
+  if (accounts) await addAccounts(tree, plan, topLayer);
+  if (tree.layers().includes(topLayer)) layerHistory.push(`slipway: files (${plan.contents.length - tarballs.length} config entries${accounts && plan.users.length ? ', users' : ''})`);
   return { tree, layerHistory };
 }
 

@@ -11,7 +11,8 @@
  * files, layer consumes entries, build adapts between them.
  */
 export { readAr, type ArMember, type ReadArOptions } from './read-ar.js';
-export { readDeb, type DebPart, type ReadDebOptions } from './read-deb.js';
+export { dataCapFromInstalledSize, readDeb, type DebPart, type ReadDebOptions } from './read-deb.js';
+export type { GeneratedEntry } from './generated-entry.js';
 export { MAINTAINER_SCRIPTS, type ControlFiles, type MaintainerScript } from './read-control-files.js';
 export type { DebEntry, DebEntryType } from './read-data-entries.js';
 export { parseControl, REQUIRED_CONTROL_FIELDS, type ControlFields } from './parse-control.js';

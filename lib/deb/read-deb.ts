@@ -29,9 +29,10 @@ export interface ReadDebOptions {
   readonly subject: string;
   /**
    * Cap on data.tar after decompression, in bytes (tar headers included), e.g. from the
-   * index's Installed-Size with some slack; never above {@link MAX_DEB_DATA_BYTES}.
+   * Installed-Size with some slack; never above {@link MAX_DEB_DATA_BYTES}. A function is
+   * asked once the control files are read (see {@link dataCapFromInstalledSize}).
    */
-  readonly maxBytes?: number;
+  readonly maxBytes?: number | ((control: ControlFiles) => number | undefined);
   readonly signal?: AbortSignal;
 }
 
@@ -48,6 +49,7 @@ const COMPRESSIONS: Readonly<Record<string, MemberCompression>> = { '': 'none', 
 export async function* readDeb(src: Readable, opts: ReadDebOptions): AsyncGenerator<DebPart, void, undefined> {
   const { subject } = opts;
   let expect: 'debian-binary' | 'control.tar' | 'data.tar' = 'debian-binary';
+  let control: ControlFiles | undefined;
   for await (const m of readAr(src, { subject, ...(opts.signal ? { signal: opts.signal } : {}) })) {
     const where = `member ${printable(m.name)} at offset ${m.offset - 60}`;
     if (expect === 'debian-binary') {
@@ -61,14 +63,16 @@ export async function* readDeb(src: Readable, opts: ReadDebOptions): AsyncGenera
       if (m.name.startsWith('data.tar')) throw debMalformed(subject, where, `${m.name} comes before control.tar; dpkg requires debian-binary, control.tar, data.tar in this order`);
       const compression = compressionOf(m.name, 'control.tar', subject, where);
       const entries = await readControlFiles(m.body, { subject, member: m.name, compression, maxBytes: MAX_DEB_CONTROL_BYTES, capName: 'MAX_DEB_CONTROL_BYTES' });
+      control = entries;
       yield { kind: 'control', member: m.name, entries };
       expect = 'data.tar';
       continue;
     }
     const compression = compressionOf(m.name, 'data.tar', subject, where);
-    const own = opts.maxBytes !== undefined && opts.maxBytes < MAX_DEB_DATA_BYTES;
-    const maxBytes = own ? opts.maxBytes! : MAX_DEB_DATA_BYTES;
-    const capName = own ? 'the maxBytes option' : 'MAX_DEB_DATA_BYTES';
+    const asked = typeof opts.maxBytes === 'function' ? (control ? opts.maxBytes(control) : undefined) : opts.maxBytes;
+    const own = asked !== undefined && asked < MAX_DEB_DATA_BYTES;
+    const maxBytes = own ? asked : MAX_DEB_DATA_BYTES;
+    const capName = own ? (typeof opts.maxBytes === 'function' ? 'the Installed-Size in its control file, with slack' : 'the maxBytes option') : 'MAX_DEB_DATA_BYTES';
     yield { kind: 'data', member: m.name, entries: readDataEntries(m.body, { subject, member: m.name, compression, maxBytes, capName }) };
     return;
   }
@@ -97,4 +101,15 @@ function compressionOf(name: string, base: 'control.tar' | 'data.tar', subject: 
     throw debMalformed(subject, where, `${suffix.slice(1)}-compressed members are not supported (slipway reads gzip, xz, zstd and uncompressed members)`);
   }
   throw debMalformed(subject, where, `unknown compression "${printable(suffix)}" of ${base}`);
+}
+
+/**
+ * dataCapFromInstalledSize bounds a data.tar by the package's own Installed-Size (KiB): three
+ * times the declared size plus 1 MiB covers tar headers, padding and hard links of any real
+ * package, and stops a decompression bomb long before it fills memory or disk.
+ */
+export function dataCapFromInstalledSize(control: ControlFiles): number | undefined {
+  const m = /^Installed-Size:[ \t]*([0-9]+)[ \t]*$/im.exec(control.control);
+  if (!m) return undefined;
+  return Number(m[1]) * 1024 * 3 + 1024 * 1024;
 }

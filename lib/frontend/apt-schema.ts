@@ -132,6 +132,11 @@ export const aptSchema = object(
     recommends: flag("Install the Recommends of chosen packages too; default false (as apt-get's --no-install-recommends)."),
     essential: flag('Add every package marked Essential: yes (a minimal Debian base); default false.'),
     exclude: packageList(packageNameField, 'exclude', 'Packages never to install, by name; what depends on them takes another alternative or fails. Each once, and not also in packages; default none.'),
+    database: string({
+      description: 'Form of the dpkg database in the image: dpkg (/var/lib/dpkg/status and info/, as dpkg leaves it) or distroless (/var/lib/dpkg/status.d/); default dpkg.',
+      enum: ['dpkg', 'distroless'],
+    }),
+    'merged-usr': flag('Make /bin, /sbin and /lib* links into /usr and put package files at their /usr paths; default: as the suites do (Debian 12 and later, Ubuntu 22.04 and later).'),
   },
   { description: 'apt repositories, the keys that sign them, and the packages to install from them.', required: ['sources'], name: 'apt' },
 );

@@ -37,7 +37,7 @@ describe('configJsonSchema', () => {
   });
 
   it('lists the top-level keys and the files item kinds', () => {
-    assert.deepEqual(Object.keys(configJsonSchema['properties'] as Json), ['platforms', 'base', 'compression', 'apt', 'files', 'users', 'groups', 'annotations', 'config']);
+    assert.deepEqual(Object.keys(configJsonSchema['properties'] as Json), ['platforms', 'base', 'compression', 'apt', 'layers', 'paths', 'files', 'users', 'groups', 'annotations', 'config']);
     const item = ((configJsonSchema['properties'] as Json)['files'] as Json)['items'] as Json;
     const kinds = (item['oneOf'] as Json[]).map((v) => v['required']);
     assert.deepEqual(kinds, [['src', 'dest'], ['content', 'dest'], ['tarball', 'dest'], ['symlink', 'dest'], ['dir']]);
@@ -57,7 +57,7 @@ describe('configJsonSchema', () => {
   it('lists the apt keys, sources required, with patterns for package names', () => {
     const apt = (configJsonSchema['properties'] as Json)['apt'] as Json;
     const props = apt['properties'] as Json;
-    assert.deepEqual(Object.keys(props), ['sources', 'packages', 'recommends', 'essential', 'exclude']);
+    assert.deepEqual(Object.keys(props), ['sources', 'packages', 'recommends', 'essential', 'exclude', 'database', 'merged-usr']);
     assert.deepEqual(apt['required'], ['sources']);
     assert.deepEqual([(props['recommends'] as Json)['type'], (props['essential'] as Json)['type']], ['boolean', 'boolean']);
     const request = new RegExp(((props['packages'] as Json)['items'] as Json)['pattern'] as string, 'u');

@@ -3,7 +3,7 @@
  * Schema in docs/config-schema.json come from.
  */
 import { closestName } from '../core/index.js';
-import { formatPlatform, KNOWN_PLATFORMS, parsePlatform } from '../plan/index.js';
+import { compilePathGlob, formatPlatform, KNOWN_PLATFORMS, parsePlatform, PathGlobProblem } from '../plan/index.js';
 import { groupsSchema, usersSchema } from './accounts-schema.js';
 import { aptSchema } from './apt-schema.js';
 import { fileItemSchema } from './files-schema.js';
@@ -92,6 +92,48 @@ const runtimeSchema = object(
   { description: 'How the container runs: the OCI image config.', name: 'config' },
 );
 
+const STRATEGIES = ['single', 'per-package', 'grouped'] as const;
+const strategySchema = string({
+  description: 'single: every package in one layer; per-package: a layer each; grouped: the most depended-on packages a layer each, the rest together (default).',
+  enum: STRATEGIES,
+});
+
+const layersSchema = anyOf(
+  [
+    strategySchema,
+    object(
+      {
+        strategy: strategySchema,
+        max: integer({ description: 'grouped: the most layers the packages take; default 32.', min: 2, max: 125 }),
+      },
+      { description: 'A layering strategy with its settings.', required: ['strategy'], name: 'layers' },
+    ),
+  ],
+  { description: 'How apt packages are spread over layers; default grouped (max 32). Files of the config always go in layers of their own above.' },
+);
+
+const pathPattern = string({
+  description: 'A glob over absolute image paths: * within a name, ** any depth, ?, [abc], {a,b}.',
+  minLength: 1,
+  check: (p): Problem | undefined => {
+    try {
+      compilePathGlob(p);
+      return undefined;
+    } catch (err) {
+      if (err instanceof PathGlobProblem) return { problem: `${JSON.stringify(p)}: ${err.message}`, hint: 'write an absolute glob such as /usr/share/doc/**' };
+      throw err;
+    }
+  },
+});
+
+const pathsSchema = object(
+  {
+    exclude: array(pathPattern, { description: 'Package files left out of the image, such as [/usr/share/doc/**, /usr/share/man/**]; they are left out of the dpkg file lists too.' }),
+    keep: array(pathPattern, { description: 'Package files kept even when excluded; default [/usr/share/doc/*/copyright], which compliance needs.' }),
+  },
+  { description: 'Which files of apt packages go into the image.', name: 'paths' },
+);
+
 /** configSchema is the schema of a slipway image config file (and of {@link ImageSpec}). */
 export const configSchema: Schema<ImageSpec> = object(
   {
@@ -103,6 +145,8 @@ export const configSchema: Schema<ImageSpec> = object(
     }),
     compression: string({ description: 'How layers are compressed; default gzip.', enum: ['gzip', 'zstd', 'none'] }),
     apt: aptSchema,
+    layers: layersSchema,
+    paths: pathsSchema,
     files: array(fileItemSchema, { description: 'Inputs of the image filesystem, in order.' }),
     users: usersSchema,
     groups: groupsSchema,

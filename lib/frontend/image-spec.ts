@@ -172,6 +172,21 @@ export interface AptSpec {
   readonly essential?: boolean;
   /** Package names never to install, each once and not also in `packages`; default none. */
   readonly exclude?: readonly string[];
+  /** Form of the dpkg database: `dpkg` (default) or `distroless`. */
+  readonly database?: 'dpkg' | 'distroless';
+  /** /bin, /sbin, /lib* as links into /usr; default: as the suites do (Debian 12+, Ubuntu 22.04+). */
+  readonly 'merged-usr'?: boolean;
+}
+
+/** LayersSpec is `layers`: a strategy name, or a mapping with the strategy and, for grouped, max. */
+export type LayersSpec = 'single' | 'per-package' | 'grouped' | { readonly strategy: 'single' | 'per-package' | 'grouped'; readonly max?: number };
+
+/** PathsSpec filters package files: globs over image paths. */
+export interface PathsSpec {
+  /** Paths of packages left out of the image, e.g. /usr/share/doc/**. */
+  readonly exclude?: readonly string[];
+  /** Paths kept even when excluded; default: every package copyright file. */
+  readonly keep?: readonly string[];
 }
 
 /** ImageSpec is a whole image config, as written in YAML or passed from TypeScript. */
@@ -181,6 +196,8 @@ export interface ImageSpec {
   readonly base?: 'scratch';
   readonly compression?: 'gzip' | 'zstd' | 'none';
   readonly apt?: AptSpec;
+  readonly layers?: LayersSpec;
+  readonly paths?: PathsSpec;
   readonly files?: readonly FileSpec[];
   readonly users?: readonly UserSpec[];
   readonly groups?: readonly GroupSpec[];

@@ -26,7 +26,7 @@ function withoutPositions(value: unknown): unknown {
 
 describe('normaliseAptPackages (YAML)', () => {
   it('fills in the defaults when only sources are given', () => {
-    assert.deepEqual(aptOf(), { sources: [SYSTEM], packages: [], recommends: false, essential: false, exclude: [] });
+    assert.deepEqual(aptOf(), { sources: [SYSTEM], packages: [], recommends: false, essential: false, exclude: [], database: 'dpkg' });
   });
 
   it('reads packages as name and version, in order, each at its line and column', () => {
@@ -53,6 +53,7 @@ describe('normaliseAptPackages (YAML)', () => {
       recommends: true,
       essential: true,
       exclude: ['systemd', 'libsystemd0'],
+      database: 'dpkg',
     };
     assert.deepEqual(aptOf('  packages: [curl]', '  recommends: true', '  essential: true', '  exclude: [systemd, libsystemd0]'), want);
     const off = aptOf('  recommends: false', '  essential: false', '  exclude: []');
@@ -60,7 +61,7 @@ describe('normaliseAptPackages (YAML)', () => {
   });
 
   it('takes an essential base without packages', () => {
-    assert.deepEqual(aptOf('  essential: true'), { sources: [SYSTEM], packages: [], recommends: false, essential: true, exclude: [] });
+    assert.deepEqual(aptOf('  essential: true'), { sources: [SYSTEM], packages: [], recommends: false, essential: true, exclude: [], database: 'dpkg' });
   });
 });
 
@@ -144,7 +145,7 @@ describe('normaliseAptPackages (TypeScript)', () => {
 
   it('fills in the same defaults', () => {
     const fromSpec = planFromSpec({ apt: { sources: ['system'] } }, { baseDir: '/b' });
-    assert.deepEqual(fromSpec.apt, { sources: [{ kind: 'system', at: { keyPath: 'apt.sources[0]' } }], packages: [], recommends: false, essential: false, exclude: [] });
+    assert.deepEqual(fromSpec.apt, { sources: [{ kind: 'system', at: { keyPath: 'apt.sources[0]' } }], packages: [], recommends: false, essential: false, exclude: [], database: 'dpkg' });
   });
 
   const cases: [AptSpec, ErrorCode, string, RegExp][] = [
@@ -170,7 +171,7 @@ describe('normaliseAptPackages (TypeScript)', () => {
 describe('normaliseAptPackages', () => {
   it('locates packages by key path only without a file or positions', () => {
     const plan = normaliseAptPackages({ sources: [], packages: ['curl=7.0'] }, createLocator(undefined, undefined));
-    assert.deepEqual(plan, { packages: [{ name: 'curl', version: '7.0', at: { keyPath: 'apt.packages[0]' } }], recommends: false, essential: false, exclude: [] });
+    assert.deepEqual(plan, { packages: [{ name: 'curl', version: '7.0', at: { keyPath: 'apt.packages[0]' } }], recommends: false, essential: false, exclude: [], database: 'dpkg' });
   });
 
   it('names the other item with its position when the locator knows it', () => {

@@ -75,5 +75,12 @@ export function normaliseAptPackages(spec: AptSpec, loc: Locator): AptPackagesPl
   const exclude = [...(spec.exclude ?? [])];
   checkRepeats(exclude, 'exclude', loc, () => 'list each package once: remove one of the two');
   checkExcludedRequests(packages, exclude, loc);
-  return { packages, recommends: spec.recommends ?? false, essential: spec.essential ?? false, exclude };
+  return {
+    packages,
+    recommends: spec.recommends ?? false,
+    essential: spec.essential ?? false,
+    exclude,
+    database: spec.database ?? 'dpkg',
+    ...(spec['merged-usr'] !== undefined ? { mergedUsr: spec['merged-usr'] } : {}),
+  };
 }

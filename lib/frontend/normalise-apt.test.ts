@@ -99,6 +99,7 @@ describe('normaliseApt (YAML)', () => {
       recommends: false,
       essential: false,
       exclude: [],
+      database: 'dpkg',
     };
     assert.deepEqual(aptOf(yaml), want);
   });
@@ -334,6 +335,6 @@ describe('keyPlan', () => {
 describe('normaliseApt', () => {
   it('locates sources without a file or positions by key path only', () => {
     const plan = normaliseApt({ sources: ['system'] }, '/b', createLocator(undefined, undefined));
-    assert.deepEqual(plan, { sources: [{ kind: 'system', at: { keyPath: 'apt.sources[0]' } }], packages: [], recommends: false, essential: false, exclude: [] });
+    assert.deepEqual(plan, { sources: [{ kind: 'system', at: { keyPath: 'apt.sources[0]' } }], packages: [], recommends: false, essential: false, exclude: [], database: 'dpkg' });
   });
 });

@@ -102,6 +102,8 @@ describe('normaliseSpec', () => {
       },
       annotations: { 'org.opencontainers.image.title': 'hello' },
       compression: 'gzip',
+      layers: { kind: 'grouped', max: 32 },
+      paths: { exclude: [], keep: ['/usr/share/doc/*/copyright'] },
       file: F,
     };
     assert.deepEqual(parseConfigText(EXAMPLE, F), want);
@@ -118,6 +120,8 @@ describe('normaliseSpec', () => {
       config: { env: [], ports: [], volumes: [], labels: {} },
       annotations: {},
       compression: 'gzip',
+      layers: { kind: 'grouped', max: 32 },
+      paths: { exclude: [], keep: ['/usr/share/doc/*/copyright'] },
     });
   });
 

@@ -2,7 +2,7 @@
  * Normalisation: a validated ImageSpec made into an ImagePlan, with defaults filled in,
  * names resolved to ids, image paths normalised and host paths made absolute.
  */
-import { parsePlatform, type ImagePlan, type Platform } from '../plan/index.js';
+import { DEFAULT_GROUPED_MAX, DEFAULT_KEEP, parsePlatform, type ImagePlan, type LayerPlan, type Platform } from '../plan/index.js';
 import { configSchema } from './config-schema.js';
 import type { ImageSpec } from './image-spec.js';
 import type { Locator } from './locate.js';
@@ -37,6 +37,14 @@ export function normaliseSpec(spec: ImageSpec, baseDir: string, loc: Locator): I
     config: normaliseRuntime(spec.config, accounts),
     annotations: Object.fromEntries(Object.entries(spec.annotations ?? {})),
     compression: spec.compression ?? 'gzip',
+    layers: normaliseLayers(spec.layers),
+    paths: { exclude: [...(spec.paths?.exclude ?? [])], keep: [...(spec.paths?.keep ?? DEFAULT_KEEP)] },
     ...(spec.apt !== undefined ? { apt: normaliseApt(spec.apt, baseDir, loc) } : {}),
   };
+}
+
+function normaliseLayers(spec: ImageSpec['layers']): LayerPlan {
+  const strategy = typeof spec === 'string' ? spec : spec?.strategy ?? 'grouped';
+  if (strategy !== 'grouped') return { kind: strategy };
+  return { kind: 'grouped', max: (typeof spec === 'object' ? spec.max : undefined) ?? DEFAULT_GROUPED_MAX };
 }

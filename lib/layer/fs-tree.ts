@@ -102,6 +102,20 @@ export class FsTree {
     return orderHardLinks(sorted, layer, this.#nodes);
   }
 
+  /**
+   * adoptDirectories gives the implicit directories of this tree (parents nobody declared)
+   * the metadata `lower` has for them, so that a layer above `lower` does not change, say,
+   * /tmp's mode 1777 to 0755 by merely holding a file below it.
+   */
+  adoptDirectories(lower: { get(path: string): LayerEntry | undefined }): void {
+    for (const [path, node] of this.#nodes) {
+      if (!node.implicit || node.type !== 'directory') continue;
+      const below = lower.get(path);
+      if (below?.type !== 'directory') continue;
+      this.#nodes.set(path, { ...node, mode: below.mode, uid: below.uid, gid: below.gid });
+    }
+  }
+
   /** addIfAbsent adds a directory only where nothing but an implicit parent is (e.g. a user's home). */
   addIfAbsent(input: TreeInput): void {
     const existing = this.#nodes.get(input.path);

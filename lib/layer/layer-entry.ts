@@ -22,6 +22,11 @@ export interface LayerEntry {
   readonly linkname?: string;
   readonly devmajor?: number;
   readonly devminor?: number;
+  /**
+   * contentKey identifies a regular file's bytes without reading them (e.g. the .deb's sha256
+   * and the entry's index in it): equal keys promise equal bytes. Layer caches key on it.
+   */
+  readonly contentKey?: string;
   /** open returns the body of a regular file: exactly `size` bytes. Absent for other types. */
   readonly open?: (opts?: OpenOptions) => Promise<Readable>;
 }

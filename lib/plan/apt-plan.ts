@@ -91,4 +91,8 @@ export interface AptPlan {
    * them in {@link AptPlan.packages}; what depends on them takes another alternative or fails.
    */
   readonly exclude: readonly string[];
+  /** database: the dpkg database in its usual form (status, info/) or the distroless one (status.d/). */
+  readonly database: 'dpkg' | 'distroless';
+  /** mergedUsr: /bin, /sbin, /lib* as links into /usr; absent: decided by the suites (Debian 12+, Ubuntu 22.04+). */
+  readonly mergedUsr?: boolean;
 }

@@ -126,6 +126,25 @@ export interface RuntimeConfig {
 /** LayerCompression is how layer blobs are compressed. */
 export type LayerCompression = 'gzip' | 'zstd' | 'none';
 
+/**
+ * LayerPlan says how apt packages are spread over layers: all in one, one each, or the
+ * `max - 1` most depended-on packages one each and the rest together.
+ */
+export type LayerPlan = { readonly kind: 'single' } | { readonly kind: 'per-package' } | { readonly kind: 'grouped'; readonly max: number };
+
+/** DEFAULT_GROUPED_MAX is the default `max` of grouped layering. */
+export const DEFAULT_GROUPED_MAX = 32;
+
+/** PathsPlan filters the files of packages: `exclude` globs, except what `keep` matches. */
+export interface PathsPlan {
+  readonly exclude: readonly string[];
+  /** Globs kept even when excluded; default {@link DEFAULT_KEEP} (copyright files: licences stay for compliance). */
+  readonly keep: readonly string[];
+}
+
+/** DEFAULT_KEEP keeps every package's copyright file unless the config says otherwise. */
+export const DEFAULT_KEEP: readonly string[] = ['/usr/share/doc/*/copyright'];
+
 /** BaseImage is what the image starts from. Only `scratch` (an empty filesystem) for now. */
 export interface BaseImage {
   readonly kind: 'scratch';
@@ -146,6 +165,10 @@ export interface ImagePlan {
   /** Annotations for the manifest(s) and index. */
   readonly annotations: Readonly<Record<string, string>>;
   readonly compression: LayerCompression;
+  /** How apt packages are spread over layers; default grouped, max {@link DEFAULT_GROUPED_MAX}. */
+  readonly layers: LayerPlan;
+  /** Which package files go into the image. */
+  readonly paths: PathsPlan;
   /** apt repositories and keys; absent when the config has no `apt:` section. */
   readonly apt?: AptPlan;
   /** The config file the plan came from, when it came from one. */

@@ -6,3 +6,4 @@ export * from './image-plan.js';
 export * from './platform.js';
 export * from './paths.js';
 export * from './apt-plan.js';
+export * from './path-glob.js';

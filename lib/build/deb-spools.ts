@@ -1,0 +1,87 @@
+/**
+ * DebSpools: the packages of one build, read once each. A package is read from the content
+ * store when its contents are not cached yet (and its files' bytes spooled on the way), or
+ * when a layer that is not cached needs its bytes. Spools live in a temporary directory of
+ * the cache and are removed by {@link DebSpools.close}.
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { parseDigest } from '../core/index.js';
+import type { ContentStore } from '../fetch/index.js';
+import { readDebContents, openSpooled, type DebContents } from './deb-contents.js';
+import type { DebContentsCache } from './deb-contents-cache.js';
+
+/** SpooledDeb names one .deb of the build. */
+export interface SpooledDeb {
+  readonly sha256: string;
+  /** What errors call it: `curl 7.88.1-10+deb12u5 (amd64)`. */
+  readonly subject: string;
+}
+
+interface Spool {
+  readonly path: string;
+  readonly offsets: readonly (number | undefined)[];
+}
+
+/** DebSpools reads packages from `store`, caching what it learns in `cache`. */
+export class DebSpools {
+  readonly #store: ContentStore;
+  readonly #cache: DebContentsCache;
+  readonly #tmpRoot: string;
+  readonly #signal: AbortSignal | undefined;
+  #dir: Promise<string> | undefined;
+  readonly #spools = new Map<string, Promise<Spool>>();
+  /** reads counts the .debs decompressed by this build (for the summary and tests). */
+  reads = 0;
+
+  constructor(store: ContentStore, cache: DebContentsCache, tmpRoot: string, signal?: AbortSignal) {
+    this.#store = store;
+    this.#cache = cache;
+    this.#tmpRoot = tmpRoot;
+    this.#signal = signal;
+  }
+
+  #tmpDir(): Promise<string> {
+    this.#dir ??= mkdir(this.#tmpRoot, { recursive: true }).then(() => mkdtemp(join(this.#tmpRoot, 'spool-')));
+    return this.#dir;
+  }
+
+  /** contents returns what the package holds: from the cache, else read (and spooled) now. */
+  async contents(deb: SpooledDeb): Promise<DebContents> {
+    const cached = await this.#cache.get(deb.sha256);
+    if (cached) return cached;
+    const { contents } = await this.#read(deb);
+    return contents;
+  }
+
+  async #read(deb: SpooledDeb): Promise<{ contents: DebContents; spool: Spool }> {
+    const path = join(await this.#tmpDir(), deb.sha256);
+    const src = await this.#store.open(parseDigest(`sha256:${deb.sha256}`), this.#signal ? { signal: this.#signal } : {});
+    this.reads++;
+    const contents = await readDebContents(src, { subject: deb.subject, sha256: deb.sha256, spool: path, ...(this.#signal ? { signal: this.#signal } : {}) });
+    const spool = { path, offsets: contents.records.map((r) => r.offset) };
+    this.#spools.set(deb.sha256, Promise.resolve(spool));
+    await this.#cache.put(contents);
+    return { contents, spool };
+  }
+
+  /** open returns the bytes of record `index` (`size` bytes) of the package, spooling it first if needed. */
+  async open(deb: SpooledDeb, index: number, size: number): Promise<Readable> {
+    let spool = this.#spools.get(deb.sha256);
+    if (!spool) {
+      spool = this.#read(deb).then((r) => r.spool);
+      this.#spools.set(deb.sha256, spool);
+    }
+    const s = await spool;
+    const offset = s.offsets[index];
+    if (offset === undefined) throw new Error(`internal: ${deb.subject} record ${index} has no spooled bytes`);
+    return openSpooled(s.path, offset, size, this.#signal);
+  }
+
+  /** close removes the spools. */
+  async close(): Promise<void> {
+    await Promise.allSettled(this.#spools.values());
+    if (this.#dir) await rm(await this.#dir, { recursive: true, force: true });
+  }
+}
