@@ -25,6 +25,8 @@ export interface AptLayersContext {
   readonly signal?: AbortSignal;
   readonly onPackage?: (done: number, total: number) => void;
   readonly onLayer?: () => void;
+  /** Certificates the config adds under /usr/local/share/ca-certificates (they join the CA bundle). */
+  readonly localCertificates?: readonly { readonly path: string; readonly content: Buffer }[];
 }
 
 /** AptLayers are the layers of one platform's packages, base first, and what went into them. */
@@ -50,7 +52,7 @@ export async function aptLayers(plan: ImagePlan, packages: readonly LockedPackag
     ...(ctx.onPackage ? { onPackage: ctx.onPackage } : {}),
   });
   const systemLayer = set.layerHistory.length;
-  const report = await systemInputs(set, plan, systemLayer, ctx.mtime);
+  const report = await systemInputs(set, plan, systemLayer, ctx.mtime, ctx.localCertificates ?? []);
   const history = [...set.layerHistory, 'slipway: system (dpkg database, merged /usr, maintainer-script effects)'];
   let reused = 0;
   const layers = await Promise.all(

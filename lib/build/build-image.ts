@@ -112,6 +112,20 @@ function packageAnnotations(packages: readonly LockedPackage[], report: SystemRe
   return { [APT_PACKAGES_ANNOTATION]: packagesDigest(packages), ...(missed.length > 0 ? { [SCRIPTS_ANNOTATION]: missed.join(',') } : {}) };
 }
 
+/** localCertificates reads the config's files under /usr/local/share/ca-certificates, which update-ca-certificates adds to the bundle. */
+async function localCertificates(tree: FsTree): Promise<{ path: string; content: Buffer }[]> {
+  const out: { path: string; content: Buffer }[] = [];
+  for (const layer of tree.layers()) {
+    for (const e of tree.layerEntries(layer)) {
+      if (e.type !== 'file' || !e.open || !/^\/usr\/local\/share\/ca-certificates\/.+\.crt$/.test(e.path)) continue;
+      const chunks: Buffer[] = [];
+      for await (const c of await e.open()) chunks.push(c as Buffer);
+      out.push({ path: e.path, content: Buffer.concat(chunks) });
+    }
+  }
+  return out;
+}
+
 function aptContext(plan: ImagePlan, store: ContentStore, spools: DebSpools, cacheRoot: string, epoch: number, opts: BuildOptions): AptLayersContext {
   return {
     spools,
@@ -159,9 +173,20 @@ export async function buildImage(plan: ImagePlan, opts: BuildOptions = {}): Prom
     for (const platform of platforms) {
       const name = formatPlatform(platform);
       const packages = apt?.byPlatform.get(name);
-      const system = packages ? await aptLayers(plan, packages, aptContext(plan, store, spools, cacheRoot, epoch, opts)) : undefined;
-      if (system && packages) packageReports.push({ platform: name, packages, layersReused: system.reused, scripts: system.report.scripts });
-      const { tree, layerHistory } = await collectTree(plan, store, opts, [destination.path, cacheRoot], !system);
+      const { tree, layerHistory } = await collectTree(plan, store, opts, [destination.path, cacheRoot], !packages);
+      const system = packages ? await aptLayers(plan, packages, { ...aptContext(plan, store, spools, cacheRoot, epoch, opts), localCertificates: await localCertificates(tree) }) : undefined;
+      if (system && packages) {
+        packageReports.push({ platform: name, packages, layersReused: system.reused, scripts: system.report.scripts });
+        const missed = system.report.scripts.filter((s) => s.notReproduced.length > 0);
+        if (missed.length > 0) {
+          const w: Warning = {
+            code: 'W_DEB_SCRIPTS_NOT_REPRODUCED',
+            message: `${name}: maintainer scripts slipway did not reproduce: ${missed.map((s) => `${s.package} (${s.notReproduced.join('; ')})`).join(', ')}`,
+          };
+          warnings.push(w);
+          opts.onWarning?.(w);
+        }
+      }
       if (system) tree.adoptDirectories(system.tree);
       const userLayers = await writeLayers(tree, layerHistory.length, plan, store, epoch, opts);
       const layers = [...(system?.layers ?? []), ...userLayers];

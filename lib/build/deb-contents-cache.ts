@@ -10,8 +10,8 @@ import { writeFileAtomic } from '../core/index.js';
 import type { ControlFiles, MaintainerScript } from '../deb/index.js';
 import type { DebContents, DebRecord } from './deb-contents.js';
 
-/** FORMAT names the layout of a cached entry; a change of it makes old entries unused. */
-const FORMAT = 'slipway-deb-contents-1';
+/** FORMAT names the layout of a cached entry (and the set of captured paths); a change of it makes old entries unused. */
+const FORMAT = 'slipway-deb-contents-2';
 
 interface Stored {
   readonly format: typeof FORMAT;

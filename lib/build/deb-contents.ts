@@ -14,6 +14,7 @@ import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { dataCapFromInstalledSize, readDeb, type ControlFiles, type DebEntry, type DebEntryType } from '../deb/index.js';
 import { discardTempFile } from '../core/index.js';
+import { checkRecord } from './merge-packages.js';
 
 /** DebRecord is one data.tar entry of a package, without its bytes. */
 export interface DebRecord {
@@ -49,6 +50,8 @@ export function isCapturedPath(path: string): boolean {
     /^\/usr\/share\/ca-certificates\/.+\.crt$/.test(path) ||
     /^\/usr\/local\/share\/ca-certificates\/.+\.crt$/.test(path) ||
     path === '/etc/ca-certificates.conf' ||
+    /^\/usr\/share\/base-files\/[^/]+$/.test(path) ||
+    path === '/usr/share/libc-bin/nsswitch.conf' ||
     path === '/usr/share/base-passwd/passwd.master' ||
     path === '/usr/share/base-passwd/group.master' ||
     path === '/etc/ld.so.conf' ||
@@ -100,6 +103,7 @@ async function readParts(src: Readable, opts: ReadDebContentsOptions, sink: Writ
     }
     for await (const e of part.entries) {
       if (e.type !== 'file' || !e.body) {
+        checkRecord(e, `${opts.subject}: ${e.path}`);
         records.push(recordOf(e));
         continue;
       }

@@ -7,7 +7,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { parseDigest } from '../core/index.js';
+import { parseDigest, SlipwayError } from '../core/index.js';
 import type { ContentStore } from '../fetch/index.js';
 import { readDebContents, openSpooled, type DebContents } from './deb-contents.js';
 import type { DebContentsCache } from './deb-contents-cache.js';
@@ -57,9 +57,17 @@ export class DebSpools {
 
   async #read(deb: SpooledDeb): Promise<{ contents: DebContents; spool: Spool }> {
     const path = join(await this.#tmpDir(), deb.sha256);
-    const src = await this.#store.open(parseDigest(`sha256:${deb.sha256}`), this.#signal ? { signal: this.#signal } : {});
+    const digest = parseDigest(`sha256:${deb.sha256}`);
+    const src = await this.#store.open(digest, this.#signal ? { signal: this.#signal } : {});
     this.reads++;
-    const contents = await readDebContents(src, { subject: deb.subject, sha256: deb.sha256, spool: path, ...(this.#signal ? { signal: this.#signal } : {}) });
+    let contents: DebContents;
+    try {
+      contents = await readDebContents(src, { subject: deb.subject, sha256: deb.sha256, spool: path, ...(this.#signal ? { signal: this.#signal } : {}) });
+    } catch (err) {
+      // A package that is not a readable, safe .deb leaves the cache: nothing wrong stays there.
+      if (err instanceof SlipwayError && (err.code === 'ERR_DEB_MALFORMED' || err.code === 'ERR_DEB_UNSAFE')) await this.#store.remove(digest);
+      throw err;
+    }
     const spool = { path, offsets: contents.records.map((r) => r.offset) };
     this.#spools.set(deb.sha256, Promise.resolve(spool));
     await this.#cache.put(contents);

@@ -106,10 +106,7 @@ export function mergePackages(packages: readonly PackageToMerge[], opts: MergeOp
         order.push(path);
         continue;
       }
-      if (record.type === 'symlink') checkLinkTarget(path, record.linkname!, where);
-      if (record.type === 'char' || record.type === 'block') {
-        throw new SlipwayError('ERR_DEB_UNSAFE', `${where}: a ${record.type} device node; packages may not ship device nodes (Debian Policy 10.6), and a rootless image cannot hold them`);
-      }
+      checkRecord({ ...record, path }, where);
       if (dirs.has(path)) throw pathConflict(path, undefined, pkg, `a directory vs a ${record.type}`);
       const entry: MergedEntry = { path, record, index, pkg, ...(record.type === 'hardlink' ? { linkTarget: canonicalOf.get(record.linkname!) ?? record.linkname! } : {}) };
       const other = placed.get(path);
@@ -194,6 +191,19 @@ function isLinkToDirectory(path: string, links: ReadonlyMap<string, string>, pla
   const there = placed.get(target);
   if (there === undefined || there.record.type === 'directory') return true;
   throw new SlipwayError('ERR_LAYER_PATH_CONFLICT', `${where}: the package ships a directory where a symlink to ${links.get(path)} is, which does not name a directory`);
+}
+
+/**
+ * checkRecord refuses what no package may ship into an image: device nodes (Debian Policy
+ * 10.6; a rootless build could not make them either) and symlinks whose relative target
+ * climbs above the root. Checked when a package is read (before anything of it is cached)
+ * and again at its place in the merged tree.
+ */
+export function checkRecord(record: Pick<DebRecord, 'path' | 'type' | 'linkname'>, where: string): void {
+  if (record.type === 'symlink') checkLinkTarget(record.path, record.linkname!, where);
+  if (record.type === 'char' || record.type === 'block') {
+    throw new SlipwayError('ERR_DEB_UNSAFE', `${where}: a ${record.type} device node; packages may not ship device nodes (Debian Policy 10.6), and a rootless image cannot hold them`);
+  }
 }
 
 /** checkLinkTarget refuses a relative symlink target that climbs above the root from where the link is. */

@@ -18,3 +18,6 @@ export type { DebEntry, DebEntryType } from './read-data-entries.js';
 export { parseControl, REQUIRED_CONTROL_FIELDS, type ControlFields } from './parse-control.js';
 export { MAX_DEB_CONTROL_BYTES, MAX_DEB_DATA_BYTES, MAX_DEB_MEMBER_BYTES, MAX_DEBIAN_BINARY_BYTES } from './deb-limits.js';
 export { dpkgDatabaseFiles, dpkgListPaths, DPKG_ADMIN_DIR, type DatabaseFile, type DatabaseForm, type InstalledConffile, type InstalledPackage } from './dpkg-database.js';
+export { readAlternativeInstalls, alternativesEntries, ALTERNATIVES_DIR, ALTERNATIVES_ADMIN_DIR, type AlternativeInstall, type AlternativeSlave } from './alternatives.js';
+export { accountFiles, SHADOW_GID, type AccountFilesInput, type UserInput, type GroupInput } from './account-files.js';
+export { caCertificatesEntries, CA_BUNDLE, type CaCertificateInput, type CaCertificatesResult } from './ca-certificates.js';

@@ -76,6 +76,11 @@ export class ContentStore {
     return createReadStream(this.path(digest), opts.signal ? { signal: opts.signal } : {});
   }
 
+  /** remove deletes a blob, e.g. a package that verified by hash but turned out unreadable. */
+  async remove(digest: Digest): Promise<void> {
+    await rm(this.path(digest), { force: true });
+  }
+
   /** #sweepOnce removes stale temporary files from `dir` the first time this process writes there. */
   #sweepOnce(dir: string): Promise<void> {
     let sweep = swept.get(dir);
