@@ -50,8 +50,25 @@ const SKIPPED_HELPERS: Readonly<Record<string, string>> = {
 
 const BOILERPLATE = [
   /^#/, /^$/, /^set -[a-z]+$/, /^exit 0$/, /^exit 1$/, /^case "?\$1"? in$/, /^;;$/, /^esac$/, /^fi$/, /^\*\)$/, /^[a-z-]+(\|[a-z-]+)*\)$/,
-  /^if \[ "\$1" = "?[a-z-]+"? \]( (\|\||&&) \[ "\$1" = "?[a-z-]+"? \])*(;)? ?(then)?$/, /^then$/, /^echo .*(unknown|called).*>&2$/, /^:$/, /^true$/,
+  /^if \[ "\$1" = "?[a-z-]+"? \]( (\|\||&&) \[ "\$1" = "?[a-z-]+"? \])*(;)? ?(then)?$/, /^then$/, /^else$/, /^echo .*(unknown|called).*>&2$/, /^:$/, /^true$/,
+  /^\(?[a-z|-]+\)$/, /^[a-z_][a-z0-9_]*\(\) ?\{?$/, /^[{}]$/,
+  // update-alternatives calls are read by readAlternativeInstalls; what it could not read is reported from there.
+  /^update-alternatives /, /^[a-z_][a-z0-9_]*$/,
 ];
+
+/** Commands whose work an image does not need: byte-compiling, services, caches rebuilt at run time. */
+const SKIPPED_COMMANDS: Readonly<Record<string, string>> = {
+  py3compile: 'byte-compiled caches are made at run time',
+  pycompile: 'byte-compiled caches are made at run time',
+  py3clean: 'byte-compiled caches are made at run time',
+  'deb-systemd-helper': 'services are not started in images',
+  'deb-systemd-invoke': 'services are not started in images',
+  'invoke-rc.d': 'services are not started in images',
+  'update-rc.d': 'services are not started in images',
+  systemctl: 'services are not started in images',
+  ldconfig: 'libraries are in the default search path',
+  'dpkg-maintscript-helper': 'acts on upgrades only',
+};
 
 /** scriptNotes lists a note for every package of `set` that has a preinst or postinst. */
 export function scriptNotes(set: InstalledSet, effects: Effects): ScriptNote[] {
@@ -79,14 +96,23 @@ export function scriptNotes(set: InstalledSet, effects: Effects): ScriptNote[] {
   return out;
 }
 
+/** commandOf is the command a line runs, after `if`/`then`/`!` and a `which X >/dev/null &&` style guard. */
+function commandOf(line: string): string | undefined {
+  const words = line.replace(/^(if|then|elif|!|\s)+/, '').trim().split(' ');
+  let w = words[0];
+  if ((w === 'which' || w === 'command') && words.length > 1) w = words[w === 'command' ? 2 : 1];
+  return w && /^[a-z][a-z0-9_.+-]*$/.test(w) ? w : undefined;
+}
+
 function classify(text: string, script: MaintainerScript): { skipped: string[]; custom: string[] } {
   if (!text.startsWith('#!') && text.includes('\0')) return { skipped: [], custom: [`${script}: a binary program`] };
   const skipped: string[] = [];
   const custom: string[] = [];
   const rest: string[] = [];
   let section: string | undefined;
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
+  // Continuation lines are one command.
+  for (const raw of text.replace(/\\\n/g, ' ').split('\n')) {
+    const line = raw.trim().replace(/\s+/g, ' ');
     const start = /^# Automatically added by (dh_[a-z0-9_]+)/.exec(line);
     if (start) {
       section = start[1]!;
@@ -99,7 +125,11 @@ function classify(text: string, script: MaintainerScript): { skipped: string[]; 
       section = undefined;
       continue;
     }
-    if (section === undefined && !BOILERPLATE.some((re) => re.test(line))) rest.push(line);
+    if (section !== undefined || BOILERPLATE.some((re) => re.test(line))) continue;
+    const command = commandOf(line);
+    const why = command !== undefined ? SKIPPED_COMMANDS[command] : undefined;
+    if (why !== undefined) skipped.push(`${script}: ${command} (${why})`);
+    else rest.push(line);
   }
   if (rest.length > 0) {
     const commands = [...new Set(rest.map((l) => l.split(/\s+/)[0]!).filter((w) => /^[a-z][a-z0-9_.-]*$/.test(w)))].slice(0, 5);

@@ -63,6 +63,8 @@ export async function writeStreamAtomic(
  */
 export async function discardTempFile(sink: WriteStream, tmp: string): Promise<void> {
   if (!sink.closed) {
+    // A write still in flight fails once the stream is destroyed; that error is expected here.
+    sink.on('error', () => undefined);
     sink.destroy();
     await new Promise<void>((resolve) => sink.once('close', () => resolve()));
   }

@@ -20,4 +20,5 @@ export { MAX_DEB_CONTROL_BYTES, MAX_DEB_DATA_BYTES, MAX_DEB_MEMBER_BYTES, MAX_DE
 export { dpkgDatabaseFiles, dpkgListPaths, DPKG_ADMIN_DIR, type DatabaseFile, type DatabaseForm, type InstalledConffile, type InstalledPackage } from './dpkg-database.js';
 export { readAlternativeInstalls, alternativesEntries, ALTERNATIVES_DIR, ALTERNATIVES_ADMIN_DIR, type AlternativeInstall, type AlternativeSlave } from './alternatives.js';
 export { accountFiles, SHADOW_GID, type AccountFilesInput, type UserInput, type GroupInput } from './account-files.js';
-export { caCertificatesEntries, CA_BUNDLE, type CaCertificateInput, type CaCertificatesResult } from './ca-certificates.js';
+export { caCertificatesEntries, pemLinkName, CA_BUNDLE, CA_CERTIFICATES_CONF, CA_CERTIFICATES_DIR, ETC_CERTS_DIR, LOCAL_CA_CERTIFICATES_DIR, type CaCertificateInput, type CaCertificatesOptions, type CaCertificatesResult, type CaCertificatesSkip } from './ca-certificates.js';
+export { opensslSubjectHash } from './x509-name.js';
