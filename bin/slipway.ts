@@ -96,6 +96,7 @@ async function main(argv: string[]): Promise<number> {
     if (command === 'build') {
       if (!target) throw usage('build needs a CONFIG file');
       const platforms = platformList(values.platform);
+      const line = !json && process.stderr.isTTY ? new FetchProgressLine(process.stderr) : undefined;
       const result = await buildFromConfig(target, {
         signal: interrupt.signal,
         ...(values.output ? { output: values.output } : {}),
@@ -103,7 +104,7 @@ async function main(argv: string[]): Promise<number> {
         ...(values['cache-dir'] ? { cacheDir: values['cache-dir'] } : {}),
         ...(values.locked ? { locked: true } : {}),
         ...(values.offline ? { offline: true } : {}),
-        ...(!json && process.stderr.isTTY ? { onProgress: showProgress } : {}),
+        ...(line ? { onProgress: showProgress, onFetchProgress: (e: Parameters<FetchProgressLine['update']>[0]) => line.update(e) } : {}),
       });
       clearProgress();
       process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : renderBuildResult(result));

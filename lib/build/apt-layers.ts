@@ -24,7 +24,7 @@ export interface AptLayersContext {
   readonly mtime: number;
   readonly signal?: AbortSignal;
   readonly onPackage?: (done: number, total: number) => void;
-  readonly onLayer?: () => void;
+  readonly onLayer?: (done: number, total: number) => void;
   /** Certificates the config adds under /usr/local/share/ca-certificates (they join the CA bundle). */
   readonly localCertificates?: readonly { readonly path: string; readonly content: Buffer }[];
 }
@@ -55,12 +55,13 @@ export async function aptLayers(plan: ImagePlan, packages: readonly LockedPackag
   const report = await systemInputs(set, plan, systemLayer, ctx.mtime, ctx.localCertificates ?? []);
   const history = [...set.layerHistory, 'slipway: system (dpkg database, merged /usr, maintainer-script effects)'];
   let reused = 0;
+  let done = 0;
   const layers = await Promise.all(
     history.map(async (_, index) => {
       const entries = set.tree.layerEntries(index);
       const r = await cachedLayer(entries, plan, ctx);
       if (r.reused) reused++;
-      ctx.onLayer?.();
+      ctx.onLayer?.(++done, history.length);
       return r.layer;
     }),
   );

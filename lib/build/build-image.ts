@@ -8,7 +8,7 @@
 import { join, posix, resolve } from 'node:path';
 import type { Dispatcher } from 'undici';
 import { ConfigError, rfc3339, sourceDateEpoch, SlipwayError, type Descriptor, type Digest, type Layer, type Warning } from '../core/index.js';
-import { ContentStore, defaultCacheDir, redactUrl } from '../fetch/index.js';
+import { ContentStore, defaultCacheDir, redactUrl, type FetchProgress } from '../fetch/index.js';
 import { FsTree, writeLayer } from '../layer/index.js';
 import {
   buildImage as buildOciImage,
@@ -65,6 +65,8 @@ export interface BuildOptions {
   readonly dispatcher?: Dispatcher;
   readonly signal?: AbortSignal;
   readonly onProgress?: (event: BuildProgress) => void;
+  /** onFetchProgress follows the downloads of indices and packages. */
+  readonly onFetchProgress?: (event: FetchProgress) => void;
   readonly onWarning?: (warning: Warning) => void;
   /** locked: take apt packages from the lockfile beside the config; resolve nothing, fail if the config asks for more. */
   readonly locked?: boolean;
@@ -135,6 +137,7 @@ function aptContext(plan: ImagePlan, store: ContentStore, spools: DebSpools, cac
     mtime: epoch,
     ...(opts.signal ? { signal: opts.signal } : {}),
     onPackage: (done, total) => opts.onProgress?.({ phase: 'packages', done, total }),
+    onLayer: (done, total) => opts.onProgress?.({ phase: 'layer', done, total }),
   };
 }
 
@@ -159,6 +162,7 @@ export async function buildImage(plan: ImagePlan, opts: BuildOptions = {}): Prom
     ...(opts.offline ? { offline: true } : {}),
     ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.onFetchProgress ? { onProgress: opts.onFetchProgress } : {}),
     onWarning: (w) => {
       warnings.push(w);
       opts.onWarning?.(w);
