@@ -15,6 +15,8 @@ const benches: Record<string, () => Promise<void>> = {
   // Loaded on demand: it needs the resolver, apt-get and the host mirror only when asked for.
   resolve: async () => (await import('./resolve.js')).runResolveBench(),
   deb: async () => (await import('./deb.js')).runDebBench(),
+  // Needs mmdebstrap, /usr/bin/time and the host mirror; several minutes.
+  build: async () => (await import('./build.js')).runBuildBench(),
 };
 
 const names = process.argv.slice(2);

@@ -9,9 +9,9 @@
  * the cache's temporary directory, removed when the build ends.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { dataCapFromInstalledSize, readDeb, type ControlFiles, type DebEntry, type DebEntryType } from '../deb/index.js';
 import { discardTempFile } from '../core/index.js';
 import { checkRecord } from './merge-packages.js';
@@ -149,10 +149,4 @@ export function conffilePaths(text: string | undefined): Set<string> {
     if (path.startsWith('/')) out.add(path);
   }
   return out;
-}
-
-/** openSpooled opens `size` bytes at `offset` of a spool file. */
-export function openSpooled(spool: string, offset: number, size: number, signal?: AbortSignal): Readable {
-  if (size === 0) return Readable.from([]);
-  return createReadStream(spool, { start: offset, end: offset + size - 1, ...(signal ? { signal } : {}) });
 }

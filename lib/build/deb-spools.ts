@@ -4,12 +4,13 @@
  * when a layer that is not cached needs its bytes. Spools live in a temporary directory of
  * the cache and are removed by {@link DebSpools.close}.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { parseDigest, SlipwayError } from '../core/index.js';
 import type { ContentStore } from '../fetch/index.js';
-import { readDebContents, openSpooled, type DebContents } from './deb-contents.js';
+import type { DebContents } from './deb-contents.js';
+import { DebReadPool } from './deb-read-pool.js';
 import type { DebContentsCache } from './deb-contents-cache.js';
 
 /** SpooledDeb names one .deb of the build. */
@@ -22,7 +23,12 @@ export interface SpooledDeb {
 interface Spool {
   readonly path: string;
   readonly offsets: readonly (number | undefined)[];
+  /** One handle per spool, opened on first read: thousands of small files are read by position, not each opened. */
+  handle?: Promise<FileHandle>;
 }
+
+/** Bodies up to this size are read in one call; larger ones in chunks of it. */
+const READ_CHUNK = 1024 * 1024;
 
 /** DebSpools reads packages from `store`, caching what it learns in `cache`. */
 export class DebSpools {
@@ -32,6 +38,7 @@ export class DebSpools {
   readonly #signal: AbortSignal | undefined;
   #dir: Promise<string> | undefined;
   readonly #spools = new Map<string, Promise<Spool>>();
+  readonly #pool = new DebReadPool();
   /** reads counts the .debs decompressed by this build (for the summary and tests). */
   reads = 0;
 
@@ -58,11 +65,10 @@ export class DebSpools {
   async #read(deb: SpooledDeb): Promise<{ contents: DebContents; spool: Spool }> {
     const path = join(await this.#tmpDir(), deb.sha256);
     const digest = parseDigest(`sha256:${deb.sha256}`);
-    const src = await this.#store.open(digest, this.#signal ? { signal: this.#signal } : {});
     this.reads++;
     let contents: DebContents;
     try {
-      contents = await readDebContents(src, { subject: deb.subject, sha256: deb.sha256, spool: path, ...(this.#signal ? { signal: this.#signal } : {}) });
+      contents = await this.#pool.read({ blob: this.#store.path(digest), sha256: deb.sha256, subject: deb.subject, spool: path }, this.#signal);
     } catch (err) {
       // A package that is not a readable, safe .deb leaves the cache: nothing wrong stays there.
       if (err instanceof SlipwayError && (err.code === 'ERR_DEB_MALFORMED' || err.code === 'ERR_DEB_UNSAFE')) await this.#store.remove(digest);
@@ -84,12 +90,34 @@ export class DebSpools {
     const s = await spool;
     const offset = s.offsets[index];
     if (offset === undefined) throw new Error(`internal: ${deb.subject} record ${index} has no spooled bytes`);
-    return openSpooled(s.path, offset, size, this.#signal);
+    if (size === 0) return Readable.from([]);
+    s.handle ??= open(s.path, 'r');
+    const fh = await s.handle;
+    return Readable.from(readRange(fh, offset, size), { objectMode: false });
   }
 
   /** close removes the spools. */
   async close(): Promise<void> {
     await Promise.allSettled(this.#spools.values());
+    await this.#pool.close();
+    for (const s of this.#spools.values()) {
+      const handle = (await s.catch(() => undefined))?.handle;
+      if (handle) await (await handle.catch(() => undefined))?.close();
+    }
     if (this.#dir) await rm(await this.#dir, { recursive: true, force: true });
+  }
+}
+
+/** readRange reads `size` bytes at `offset` of `fh`, by position (the handle is shared). */
+async function* readRange(fh: FileHandle, offset: number, size: number): AsyncGenerator<Buffer> {
+  let at = offset;
+  const end = offset + size;
+  while (at < end) {
+    const n = Math.min(READ_CHUNK, end - at);
+    const buf = Buffer.allocUnsafe(n);
+    const { bytesRead } = await fh.read(buf, 0, n, at);
+    if (bytesRead !== n) throw new Error(`internal: spool ended early at ${at + bytesRead} of ${end}`);
+    at += n;
+    yield buf;
   }
 }

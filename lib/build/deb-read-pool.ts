@@ -1,0 +1,99 @@
+/**
+ * readDebInWorker: {@link readDebContents} run in a pool of worker threads, one per core, so
+ * the packages of a build decompress in parallel. Workers are started on demand and ended by
+ * {@link DebReadPool.close}; an abort ends them at once.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { SlipwayError, type ErrorCode } from '../core/index.js';
+import type { ControlFiles, MaintainerScript } from '../deb/index.js';
+import type { DebContents } from './deb-contents.js';
+import type { DebReadRequest } from './deb-read-worker.js';
+
+type Reply = { ok: true; contents: DebContents } | { ok: false; code: ErrorCode; message: string; hint?: string };
+
+/** DebReadPool runs package reads in worker threads. */
+export class DebReadPool {
+  readonly #idle: Worker[] = [];
+  readonly #all = new Set<Worker>();
+  readonly #waiting: ((w: Worker) => void)[] = [];
+  readonly #size: number;
+
+  constructor(size = availableParallelism()) {
+    this.#size = Math.max(1, size);
+  }
+
+  /** read reads the package `req.blob` into `req.spool` in a worker. */
+  async read(req: DebReadRequest, signal?: AbortSignal): Promise<DebContents> {
+    signal?.throwIfAborted();
+    const w = await this.#acquire();
+    try {
+      const reply = await new Promise<Reply>((resolve, reject) => {
+        const onAbort = () => reject(signal!.reason);
+        signal?.addEventListener('abort', onAbort, { once: true });
+        const done = (r: Reply) => {
+          signal?.removeEventListener('abort', onAbort);
+          w.off('error', fail);
+          resolve(r);
+        };
+        const fail = (err: Error) => {
+          signal?.removeEventListener('abort', onAbort);
+          w.off('message', done);
+          reject(new SlipwayError('ERR_INTERNAL', `${req.subject}: the reading worker failed: ${err.message}`, { cause: err }));
+        };
+        w.once('message', done);
+        w.once('error', fail);
+        w.postMessage(req);
+      });
+      this.#release(w);
+      if (!reply.ok) throw new SlipwayError(reply.code, reply.message, reply.hint !== undefined ? { hint: reply.hint } : {});
+      return revive(reply.contents);
+    } catch (err) {
+      if (!(err instanceof SlipwayError) || err.code === 'ERR_INTERNAL') await this.#discard(w);
+      throw err;
+    }
+  }
+
+  async #acquire(): Promise<Worker> {
+    const idle = this.#idle.pop();
+    if (idle) return idle;
+    if (this.#all.size < this.#size) {
+      const w = new Worker(new URL('./deb-read-worker.js', import.meta.url));
+      this.#all.add(w);
+      return w;
+    }
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  #release(w: Worker): void {
+    const next = this.#waiting.shift();
+    if (next) next(w);
+    else this.#idle.push(w);
+  }
+
+  async #discard(w: Worker): Promise<void> {
+    this.#all.delete(w);
+    const i = this.#idle.indexOf(w);
+    if (i >= 0) this.#idle.splice(i, 1);
+    await w.terminate();
+    const next = this.#waiting.shift();
+    if (next) void this.#acquire().then(next);
+  }
+
+  /** close ends every worker. */
+  async close(): Promise<void> {
+    await Promise.all([...this.#all].map((w) => w.terminate()));
+    this.#all.clear();
+    this.#idle.length = 0;
+  }
+}
+
+/** revive turns the structured clone of DebContents (Uint8Arrays) back into Buffers. */
+function revive(c: DebContents): DebContents {
+  const buf = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+  const ctl = c.control;
+  const scripts: Partial<Record<MaintainerScript, Buffer>> = {};
+  for (const [k, v] of Object.entries(ctl.scripts)) if (v) scripts[k as MaintainerScript] = buf(v);
+  const control: ControlFiles = { ...ctl, scripts, other: new Map([...ctl.other].map(([k, v]) => [k, buf(v)])) };
+  return { ...c, control, captured: new Map([...c.captured].map(([k, v]) => [k, buf(v)])) };
+}
