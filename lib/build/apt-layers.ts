@@ -6,7 +6,7 @@
  */
 import type { Layer } from '../core/index.js';
 import type { FsTree, LayerEntry } from '../layer/index.js';
-import { writeLayer } from '../layer/index.js';
+import { DEFAULT_LEVELS, writeLayer } from '../layer/index.js';
 import { pathFilter, type ImagePlan } from '../plan/index.js';
 import type { LockedPackage } from '../resolve/index.js';
 import type { DebSpools } from './deb-spools.js';
@@ -56,20 +56,29 @@ export async function aptLayers(plan: ImagePlan, packages: readonly LockedPackag
   const history = [...set.layerHistory, 'slipway: system (dpkg database, merged /usr, maintainer-script effects)'];
   let reused = 0;
   let done = 0;
-  const layers = await Promise.all(
-    history.map(async (_, index) => {
-      const entries = set.tree.layerEntries(index);
-      const r = await cachedLayer(entries, plan, ctx);
-      if (r.reused) reused++;
-      ctx.onLayer?.(++done, history.length);
-      return r.layer;
-    }),
-  );
+  const entries = history.map((_, index) => set.tree.layerEntries(index));
+  // Largest layers start first, so the last layer to finish is a small one and every core works to the end.
+  const bytes = entries.map((list) => list.reduce((n, e) => n + e.size, 0));
+  const order = [...history.keys()].sort((a, b) => bytes[b]! - bytes[a]! || a - b);
+  const made = new Map<number, Promise<Layer>>();
+  for (const index of order) {
+    made.set(
+      index,
+      cachedLayer(entries[index]!, plan, ctx).then((r) => {
+        if (r.reused) reused++;
+        ctx.onLayer?.(++done, history.length);
+        return r.layer;
+      }),
+    );
+  }
+  const layers = await Promise.all(history.map((_, index) => made.get(index)!));
   return { layers, history, tree: set.tree, set, report, reused };
 }
 
 async function cachedLayer(entries: LayerEntry[], plan: ImagePlan, ctx: AptLayersContext): Promise<{ layer: Layer; reused: boolean }> {
-  const o = { compression: plan.compression, mediaType: ctx.mediaType, mtime: ctx.mtime };
+  // The key names the effective level, so a change of the default never reuses a layer made at another level.
+  const level = plan.compressionLevel ?? (plan.compression === 'none' ? 0 : DEFAULT_LEVELS[plan.compression]);
+  const o = { compression: plan.compression, level, mediaType: ctx.mediaType, mtime: ctx.mtime };
   const key = layerKey(entries, o);
   if (key !== undefined) {
     const hit = await ctx.layerCache.get(key);

@@ -5,6 +5,7 @@
  * Everything that can be wrong with the inputs is found before the destination is touched;
  * the destination is written atomically by the oci writers.
  */
+import { setMaxListeners } from 'node:events';
 import { join, posix, resolve } from 'node:path';
 import type { Dispatcher } from 'undici';
 import { ConfigError, rfc3339, sourceDateEpoch, SlipwayError, type Descriptor, type Digest, type Layer, type Warning } from '../core/index.js';
@@ -142,7 +143,9 @@ function aptContext(plan: ImagePlan, store: ContentStore, spools: DebSpools, cac
 }
 
 /** buildImage builds `plan` and writes it to `opts.output`. */
-export async function buildImage(plan: ImagePlan, opts: BuildOptions = {}): Promise<BuildResult> {
+export async function buildImage(plan: ImagePlan, given: BuildOptions = {}): Promise<BuildResult> {
+  // Every layer and download listens to the signal at once: a signal of our own may have many listeners.
+  const opts: BuildOptions = given.signal ? { ...given, signal: manyListeners(given.signal) } : given;
   const cwd = opts.cwd ?? process.cwd();
   const destination = resolveDestination(opts.output ?? 'oci:./out', cwd);
   const platforms = selectPlatforms(plan, opts.platforms);
@@ -220,6 +223,12 @@ export async function buildImage(plan: ImagePlan, opts: BuildOptions = {}): Prom
     warnings,
     packages: packageReports,
   };
+}
+
+function manyListeners(signal: AbortSignal): AbortSignal {
+  const own = AbortSignal.any([signal]);
+  setMaxListeners(0, own);
+  return own;
 }
 
 /** Largest mtime a ustar header holds (11 octal digits); later dates would need PAX mtimes. */
@@ -303,6 +312,7 @@ async function writeLayers(tree: FsTree, count: number, plan: ImagePlan, store: 
     present.map(async (index) => {
       const layer = await writeLayer(tree.layerEntries(index), {
         compression: plan.compression,
+        ...(plan.compressionLevel !== undefined ? { level: plan.compressionLevel } : {}),
         mediaType: layerMediaType(plan.compression),
         blobsDir: store.root,
         mtime: epoch,

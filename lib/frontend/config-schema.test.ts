@@ -37,7 +37,7 @@ describe('configJsonSchema', () => {
   });
 
   it('lists the top-level keys and the files item kinds', () => {
-    assert.deepEqual(Object.keys(configJsonSchema['properties'] as Json), ['platforms', 'base', 'compression', 'apt', 'layers', 'paths', 'files', 'users', 'groups', 'annotations', 'config']);
+    assert.deepEqual(Object.keys(configJsonSchema['properties'] as Json), ['platforms', 'base', 'compression', 'compression-level', 'apt', 'layers', 'paths', 'files', 'users', 'groups', 'annotations', 'config']);
     const item = ((configJsonSchema['properties'] as Json)['files'] as Json)['items'] as Json;
     const kinds = (item['oneOf'] as Json[]).map((v) => v['required']);
     assert.deepEqual(kinds, [['src', 'dest'], ['content', 'dest'], ['tarball', 'dest'], ['symlink', 'dest'], ['dir']]);

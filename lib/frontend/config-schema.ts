@@ -144,6 +144,7 @@ export const configSchema: Schema<ImageSpec> = object(
       enumHint: 'only scratch is supported for now; add files, or a tarball of a root filesystem, to it',
     }),
     compression: string({ description: 'How layers are compressed; default gzip.', enum: ['gzip', 'zstd', 'none'] }),
+    'compression-level': integer({ description: 'Compression level: gzip 1 to 9 (default 1, fastest), zstd 1 to 19 (default 3).', min: 1, max: 19 }),
     apt: aptSchema,
     layers: layersSchema,
     paths: pathsSchema,

@@ -195,6 +195,8 @@ export interface ImageSpec {
   readonly platforms?: readonly string[];
   readonly base?: 'scratch';
   readonly compression?: 'gzip' | 'zstd' | 'none';
+  /** Compression level: gzip 1–9 (default 1), zstd 1–19 (default 3). */
+  readonly 'compression-level'?: number;
   readonly apt?: AptSpec;
   readonly layers?: LayersSpec;
   readonly paths?: PathsSpec;

@@ -37,6 +37,7 @@ export function normaliseSpec(spec: ImageSpec, baseDir: string, loc: Locator): I
     config: normaliseRuntime(spec.config, accounts),
     annotations: Object.fromEntries(Object.entries(spec.annotations ?? {})),
     compression: spec.compression ?? 'gzip',
+    ...compressionLevel(spec, loc),
     layers: normaliseLayers(spec.layers),
     paths: { exclude: [...(spec.paths?.exclude ?? [])], keep: [...(spec.paths?.keep ?? DEFAULT_KEEP)] },
     ...(spec.apt !== undefined ? { apt: normaliseApt(spec.apt, baseDir, loc) } : {}),
@@ -47,4 +48,21 @@ function normaliseLayers(spec: ImageSpec['layers']): LayerPlan {
   const strategy = typeof spec === 'string' ? spec : spec?.strategy ?? 'grouped';
   if (strategy !== 'grouped') return { kind: strategy };
   return { kind: 'grouped', max: (typeof spec === 'object' ? spec.max : undefined) ?? DEFAULT_GROUPED_MAX };
+}
+
+function compressionLevel(spec: ImageSpec, loc: Locator): { compressionLevel?: number } {
+  const level = spec['compression-level'];
+  if (level === undefined) return {};
+  const compression = spec.compression ?? 'gzip';
+  const max = compression === 'gzip' ? 9 : compression === 'zstd' ? 19 : 0;
+  if (level > max) {
+    throw loc.report({
+      code: 'ERR_CONFIG_INVALID_VALUE',
+      path: ['compression-level'],
+      target: 'value',
+      problem: compression === 'none' ? 'is set, but compression is none' : `${level} is above ${max}, the highest ${compression} level`,
+      hint: compression === 'none' ? 'remove compression-level, or choose compression: gzip or zstd' : `use a level from 1 to ${max}`,
+    });
+  }
+  return { compressionLevel: level };
 }

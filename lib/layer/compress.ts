@@ -12,8 +12,8 @@ import type { CompressReply, CompressRequest } from './compress-worker.js';
 /** Compression is how a layer blob is compressed. */
 export type Compression = 'gzip' | 'zstd' | 'none';
 
-/** DEFAULT_LEVELS are the levels used when none is given: zlib's and zstd's own defaults. */
-export const DEFAULT_LEVELS: Readonly<Record<Exclude<Compression, 'none'>, number>> = { gzip: 6, zstd: 3 };
+/** DEFAULT_LEVELS are the levels used when none is given: gzip's fastest (see docs/decisions.md) and zstd's own default. */
+export const DEFAULT_LEVELS: Readonly<Record<Exclude<Compression, "none">, number>> = { gzip: 1, zstd: 3 };
 
 /** Bytes gathered before one message goes to the worker. */
 const POST_BYTES = 512 * 1024;

@@ -165,6 +165,8 @@ export interface ImagePlan {
   /** Annotations for the manifest(s) and index. */
   readonly annotations: Readonly<Record<string, string>>;
   readonly compression: LayerCompression;
+  /** Level of the compression; absent: gzip 1, zstd 3 (see docs/decisions.md). */
+  readonly compressionLevel?: number;
   /** How apt packages are spread over layers; default grouped, max {@link DEFAULT_GROUPED_MAX}. */
   readonly layers: LayerPlan;
   /** Which package files go into the image. */
