@@ -64,8 +64,8 @@ export interface SlipwayRun extends Measured {
 }
 
 /** runSlipway builds `config` into `oci:out` with `cacheDir`, as a fresh `node` process. */
-export function runSlipway(config: string, cacheDir: string, out: string): SlipwayRun {
-  const m = measure(process.execPath, [SLIPWAY_CLI, 'build', config, '--output', `oci:${out}`, '--cache-dir', cacheDir, '--json']);
+export function runSlipway(config: string, cacheDir: string, out: string, extra: readonly string[] = []): SlipwayRun {
+  const m = measure(process.execPath, [SLIPWAY_CLI, 'build', config, '--output', `oci:${out}`, '--cache-dir', cacheDir, '--json', ...extra]);
   return { ...m, result: JSON.parse(m.stdout) as SlipwayJson };
 }
 

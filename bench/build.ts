@@ -17,6 +17,7 @@
  * Then the targets, PASS or MISS. SLIPWAY_BENCH_RUNS (default 5) and SLIPWAY_BENCH_COLD_RUNS
  * (default 3) set the run counts; SLIPWAY_BENCH_KEEP=1 keeps the work directory.
  */
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +25,7 @@ import { hasTool } from '../fixtures/require-tool.js';
 import { parseDigest } from '../lib/core/index.js';
 import { ContentStore } from '../lib/fetch/index.js';
 import type { CodecFloorResult } from './build-codec-floor.js';
-import { archivedPackages, hostMirrorLines, runCodecFloor, runMmdebstrap, runSlipway, type Measured, type SlipwayRun } from './build-runs.js';
+import { archivedPackages, hostMirrorLines, runCodecFloor, runMmdebstrap, runSlipway, SLIPWAY_CLI, type Measured, type SlipwayRun } from './build-runs.js';
 import { median } from './stats.js';
 
 /** BenchImage is one image of the bench: its label and its apt.packages. */
@@ -39,8 +40,8 @@ const IMAGES: readonly BenchImage[] = [
   { label: 'python3', slug: 'python3', packages: ['python3'] },
 ];
 
-type CaseName = 'slipway cold' | 'slipway warm packages' | 'slipway no-op rebuild' | 'mmdebstrap cold' | 'mmdebstrap warm' | 'codec floor';
-const CASES: readonly CaseName[] = ['slipway cold', 'slipway warm packages', 'slipway no-op rebuild', 'mmdebstrap cold', 'mmdebstrap warm', 'codec floor'];
+type CaseName = 'slipway cold' | 'slipway warm packages' | 'slipway no-op rebuild' | 'slipway no-op --locked' | 'mmdebstrap cold' | 'mmdebstrap warm' | 'codec floor';
+const CASES: readonly CaseName[] = ['slipway cold', 'slipway warm packages', 'slipway no-op rebuild', 'slipway no-op --locked', 'mmdebstrap cold', 'mmdebstrap warm', 'codec floor'];
 
 /** Targets (issue: build speed): ratios to mmdebstrap and the codec floor, absolute no-op time and RSS. */
 const TARGETS = { coldToMm: 0.5, warmToMm: 1 / 3, warmToFloor: 1.3, noopS: 0.3, rssBytes: 300e6 } as const;
@@ -101,6 +102,11 @@ function expectReused(run: SlipwayRun, expected: 'none' | 'all', label: string):
   if (!p || p.layersReused !== want) throw new Error(`${label}: layersReused ${p?.layersReused} of ${layers} layers, expected ${want}`);
 }
 
+/** lockConfig writes the lockfile beside `config` (not measured), for the --locked no-op. */
+function lockConfig(config: string): void {
+  execFileSync(process.execPath, [SLIPWAY_CLI, 'lock', config, '--cache-dir', join(config, '..', 'cache-lock')], { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
 /** ImageDirs are the files of one image's runs under the work directory. */
 interface ImageDirs {
   readonly dir: string;
@@ -132,7 +138,7 @@ function slipwayCold(d: ImageDirs, run: number): SlipwayRun {
 }
 
 /** slipwayWarmThenNoop builds from a warm-packages cache into a fresh output, then again with the same cache and output. */
-function slipwayWarmThenNoop(d: ImageDirs): { warm: SlipwayRun; noop: SlipwayRun } {
+function slipwayWarmThenNoop(d: ImageDirs): { warm: SlipwayRun; noop: SlipwayRun; locked: SlipwayRun } {
   warmPackagesCache(d.template, d.warm);
   const out = join(d.dir, 'out-warm');
   rmSync(out, { recursive: true, force: true });
@@ -140,7 +146,10 @@ function slipwayWarmThenNoop(d: ImageDirs): { warm: SlipwayRun; noop: SlipwayRun
   expectReused(warm, 'none', 'slipway warm packages');
   const noop = runSlipway(d.config, d.warm, out);
   expectReused(noop, 'all', 'slipway no-op rebuild');
-  return { warm, noop };
+  // The reproducible flow: the lock (written once per image, beside the config) pins everything, so nothing is asked of the network.
+  const locked = runSlipway(d.config, d.warm, out, ['--locked']);
+  expectReused(locked, 'all', 'slipway no-op --locked');
+  return { warm, noop, locked };
 }
 
 function compareSets(run: SlipwayRun, archives: string): string {
@@ -160,6 +169,7 @@ function benchImage(image: BenchImage, work: string, mirrors: readonly string[],
   const digests = new Set<string>();
   // Priming runs, not counted: mmdebstrap's persistent cache, and the template (when no cold run makes it).
   runMmdebstrap(image.packages, d.tarball, mirrors, { dir: d.mmCache, use: 'prime' });
+  lockConfig(d.config);
   if (coldRuns === 0) runSlipway(d.config, d.template, join(d.dir, 'out-prime'));
   let first: SlipwayRun | undefined;
   let debs: string[] = [];
@@ -169,10 +179,11 @@ function benchImage(image: BenchImage, work: string, mirrors: readonly string[],
       record(cases, 'slipway cold', cold);
       digests.add(cold.result.digest);
     }
-    const { warm, noop } = slipwayWarmThenNoop(d);
+    const { warm, noop, locked } = slipwayWarmThenNoop(d);
     record(cases, 'slipway warm packages', warm);
     record(cases, 'slipway no-op rebuild', noop);
-    for (const r of [warm, noop]) digests.add(r.result.digest);
+    record(cases, 'slipway no-op --locked', locked);
+    for (const r of [warm, noop, locked]) digests.add(r.result.digest);
     if (!first) {
       first = warm;
       const store = new ContentStore(join(d.template, 'blobs'));
@@ -230,13 +241,14 @@ function printImage(r: ImageResult): void {
     ['warm ≤ 1/3× mmdebstrap warm', med('slipway warm packages'), TARGETS.warmToMm * med('mmdebstrap warm'), 's'],
     ['warm ≤ 1.3× codec floor', med('slipway warm packages'), TARGETS.warmToFloor * med('codec floor'), 's'],
     ['no-op < 0.3 s', med('slipway no-op rebuild'), TARGETS.noopS, 's'],
+    ['no-op --locked < 0.3 s', med('slipway no-op --locked'), TARGETS.noopS, 's'],
   ];
   console.log('    targets');
   for (const [label, value, limit, unit] of rows) {
     console.log(`      ${label.padEnd(38)}${value.toFixed(2).padStart(8)} ${unit.padEnd(3)}  limit ${limit.toFixed(2).padStart(7)} ${unit.padEnd(3)}  ${pass(label.startsWith('no-op') ? value < limit : value <= limit)}`);
   }
   const limitKiB = TARGETS.rssBytes / 1024;
-  for (const name of ['slipway cold', 'slipway warm packages', 'slipway no-op rebuild'] as const) {
+  for (const name of ['slipway cold', 'slipway warm packages', 'slipway no-op rebuild', 'slipway no-op --locked'] as const) {
     const peak = peakKiB(name);
     console.log(`      ${`RSS < 300 MB, ${name}`.padEnd(38)}${mib(peak * 1024).padStart(8)} MiB  limit ${mib(limitKiB * 1024).padStart(7)} MiB  ${pass(peak < limitKiB)}`);
   }

@@ -11,7 +11,7 @@ import { createReadStream } from 'node:fs';
 import { lstat, readlink } from 'node:fs/promises';
 import { isAbsolute, posix, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import fg from 'fast-glob';
+import type FastGlob from 'fast-glob';
 import { ConfigError, SlipwayError } from '../core/index.js';
 import type { TreeInput } from '../layer/index.js';
 import type { GlobItem } from '../plan/index.js';
@@ -23,7 +23,7 @@ import type { GlobItem } from '../plan/index.js';
 export const ALWAYS_IGNORED: readonly string[] = ['**/.git/**', '**/.slipway-tmp-*'];
 
 /** ignoredBelow turns host directories (the output, the cache) into ignore patterns when they lie below `baseDir`. */
-function ignoredBelow(baseDir: string, dirs: readonly string[]): string[] {
+function ignoredBelow(fg: typeof FastGlob, baseDir: string, dirs: readonly string[]): string[] {
   return dirs
     .map((d) => relative(baseDir, d))
     .filter((rel) => rel !== '' && !rel.startsWith('..') && !isAbsolute(rel))
@@ -35,9 +35,11 @@ function ignoredBelow(baseDir: string, dirs: readonly string[]): string[] {
 
 /** globEntries expands `item` into tree inputs for layer `layer`. */
 export async function globEntries(item: GlobItem, layer: number, opts: { signal?: AbortSignal; exclude?: readonly string[] } = {}): Promise<TreeInput[]> {
+  // Loaded when a config has globs: builds of packages alone never pay for it.
+  const fg = (await import('fast-glob')).default;
   const matches = await fg(item.patterns as string[], {
     cwd: item.baseDir,
-    ignore: [...ALWAYS_IGNORED, ...ignoredBelow(item.baseDir, opts.exclude ?? [])],
+    ignore: [...ALWAYS_IGNORED, ...ignoredBelow(fg, item.baseDir, opts.exclude ?? [])],
     dot: true,
     onlyFiles: false,
     markDirectories: true,
@@ -57,7 +59,7 @@ export async function globEntries(item: GlobItem, layer: number, opts: { signal?
       hint: `end dest with "/" to copy the matches into the directory ${item.dest}/`,
     });
   }
-  const prefixes = item.patterns.filter((p) => !p.startsWith('!')).map(staticPrefix);
+  const prefixes = item.patterns.filter((p) => !p.startsWith('!')).map((p) => staticPrefix(fg, p));
   const out: TreeInput[] = [];
   const madeDirs = new Set<string>();
   for (const rel of files) {
@@ -99,7 +101,7 @@ export async function globEntries(item: GlobItem, layer: number, opts: { signal?
 }
 
 /** staticPrefix is the leading directories of a pattern before any glob magic (a literal file's directory). */
-function staticPrefix(pattern: string): string {
+function staticPrefix(fg: typeof FastGlob, pattern: string): string {
   const parts = pattern.replace(/^\.\//, '').split('/');
   const fixed: string[] = [];
   for (const part of parts.slice(0, -1)) {

@@ -3,7 +3,7 @@
  * blob becomes visible. A blob already in the store is not fetched again. Used by the build
  * for tarballs pinned by sha256 alone (no size); the same engine as {@link Fetcher}.
  */
-import { getGlobalDispatcher, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { Digest } from '../core/index.js';
 import type { ContentStore } from './content-store.js';
 import { fetchIntoStore } from './fetch-core.js';
@@ -28,7 +28,7 @@ export interface DownloadOptions {
 export async function downloadToStore(url: string, digest: Digest, store: ContentStore, opts: DownloadOptions = {}): Promise<Digest> {
   const core = {
     store,
-    dispatcher: followRedirects(opts.dispatcher ?? getGlobalDispatcher()),
+    dispatcher: async () => followRedirects(opts.dispatcher ?? (await import('undici')).getGlobalDispatcher()),
     limiter: new Limiter(1),
     attempts: opts.attempts ?? 3,
     backoffMs: 200,

@@ -18,8 +18,8 @@ import { openSource, type OpenedSource } from './open-source.js';
 /** FetchCore is the shared state of one Fetcher: transport, limits, policy, listener, totals. */
 export interface FetchCore {
   readonly store: ContentStore;
-  /** dispatcher composed with the redirect interceptor. */
-  readonly dispatcher: Dispatcher;
+  /** dispatcher composed with the redirect interceptor, made on first use (undici loads then). */
+  readonly dispatcher: () => Promise<Dispatcher>;
   readonly limiter: Limiter;
   /** attempts per URL, at least 1. */
   readonly attempts: number;
@@ -147,7 +147,7 @@ export async function fetchIntoStore(core: FetchCore, urls: readonly string[], e
       emit(core, { type: 'cached', subject, bytes: size ?? 0 });
       return;
     }
-    const src = await openSource(url, shown, { dispatcher: core.dispatcher, userAgent: core.userAgent, timeoutMs: core.timeoutMs, ...(signal ? { signal } : {}) });
+    const src = await openSource(url, shown, { dispatcher: await core.dispatcher(), userAgent: core.userAgent, timeoutMs: core.timeoutMs, ...(signal ? { signal } : {}) });
     const meter = metered(core, src, shown, subject, size ?? Number.MAX_SAFE_INTEGER, size);
     await core.store.put(meter, {
       expect: { digest, ...(size === undefined ? {} : { size }), subject, code: 'ERR_FETCH_DIGEST_MISMATCH', hint: 'the server sent other bytes than expected; try again later or another mirror' },
@@ -174,7 +174,7 @@ export interface BufferRequest {
 export async function fetchIntoBuffer(core: FetchCore, urls: readonly string[], req: BufferRequest): Promise<Buffer | undefined> {
   const { subject, signal } = req;
   const outcome = await tryEach(core, urls, subject, signal, async (url, shown) => {
-    const src = await openSource(url, shown, { dispatcher: core.dispatcher, userAgent: core.userAgent, timeoutMs: core.timeoutMs, ...(signal ? { signal } : {}) });
+    const src = await openSource(url, shown, { dispatcher: await core.dispatcher(), userAgent: core.userAgent, timeoutMs: core.timeoutMs, ...(signal ? { signal } : {}) });
     const meter = metered(core, src, shown, subject, req.maxBytes, undefined);
     const chunks: Buffer[] = [];
     for await (const chunk of meter) chunks.push(chunk as Buffer);

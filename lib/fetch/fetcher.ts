@@ -3,7 +3,7 @@
  * (undici, keep-alive, redirects) and `file:` URLs, with mirror fallback, retries with
  * backoff, bounded concurrency, offline mode, progress events and totals.
  */
-import { Agent, buildConnector, type Dispatcher } from 'undici';
+import type { Agent, buildConnector, Dispatcher } from 'undici';
 import { SlipwayError, type Digest } from '../core/index.js';
 import { systemSecureContext } from './ca-bundle.js';
 import type { ContentStore } from './content-store.js';
@@ -69,12 +69,12 @@ export interface FetchBytesOptions {
  * trusting {@link systemCaCertificates} for `env`. The TLS context is made on the first
  * https connection (once per process), so a Fetcher that only reads http or files pays nothing.
  */
-function systemTrustConnector(timeoutMs: number, env: NodeJS.ProcessEnv): buildConnector.connector {
-  const plain = buildConnector({ timeout: timeoutMs });
+function systemTrustConnector(build: typeof buildConnector, timeoutMs: number, env: NodeJS.ProcessEnv): buildConnector.connector {
+  const plain = build({ timeout: timeoutMs });
   let secure: buildConnector.connector | undefined;
   return (options, callback) => {
     if (options.protocol !== 'https:') return plain(options, callback);
-    secure ??= buildConnector({ timeout: timeoutMs, secureContext: systemSecureContext(env) });
+    secure ??= build({ timeout: timeoutMs, secureContext: systemSecureContext(env) });
     return secure(options, callback);
   };
 }
@@ -95,7 +95,8 @@ export class Fetcher {
   /** store is where verified blobs go. */
   readonly store: ContentStore;
   readonly #core: FetchCore;
-  readonly #ownAgent: Agent | undefined;
+  #ownAgent: Agent | undefined;
+  #dispatcher: Promise<Dispatcher> | undefined;
   readonly #offline: boolean;
   #closed = false;
 
@@ -103,13 +104,18 @@ export class Fetcher {
     const timeoutMs = opts.timeoutMs ?? 30_000;
     const attempts = opts.attempts ?? 4;
     if (!Number.isInteger(attempts) || attempts < 1) throw new RangeError(`Fetcher: attempts must be a positive integer, got ${attempts}`);
-    this.#ownAgent = opts.dispatcher ? undefined : new Agent({ keepAliveTimeout: 10_000, connect: systemTrustConnector(timeoutMs, opts.env ?? process.env) });
-    const base: Dispatcher = opts.dispatcher ?? this.#ownAgent!;
+    // The transport is made on the first network request, so a build served from the cache never loads undici.
+    const makeDispatcher = async (): Promise<Dispatcher> => {
+      if (opts.dispatcher) return followRedirects(opts.dispatcher);
+      const { Agent, buildConnector } = await import('undici');
+      this.#ownAgent = new Agent({ keepAliveTimeout: 10_000, connect: systemTrustConnector(buildConnector, timeoutMs, opts.env ?? process.env) });
+      return followRedirects(this.#ownAgent);
+    };
     this.store = opts.store;
     this.#offline = opts.offline ?? false;
     this.#core = {
       store: opts.store,
-      dispatcher: followRedirects(base),
+      dispatcher: () => (this.#dispatcher ??= makeDispatcher()),
       limiter: new Limiter(opts.concurrency ?? 8),
       attempts,
       backoffMs: opts.backoffMs ?? 250,
@@ -164,6 +170,7 @@ export class Fetcher {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#dispatcher?.catch(() => undefined);
     await this.#ownAgent?.close();
   }
 

@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { HttpError, httpError } from './fetch-error.js';
 
 /** SourceRequest is how to open: transport, headers and limits of one attempt. */
@@ -54,6 +54,8 @@ export async function openSource(url: string, shown: string, req: SourceRequest)
     parsed.username = '';
     parsed.password = '';
   }
+  // undici is loaded on the first network request: builds from the cache never pay for it.
+  const { request } = await import('undici');
   const res = await request(parsed, {
     method: 'GET',
     dispatcher: req.dispatcher,

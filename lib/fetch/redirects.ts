@@ -4,7 +4,7 @@
  * the scheme. Undici refuses such a hop too, but with an "Invalid URL protocol" argument error
  * that looks like a network failure; this one is permanent (see fetch-error.ts).
  */
-import { interceptors, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 
 type Handler = Dispatcher.DispatchHandler;
 type Args<K extends keyof Handler> = Parameters<NonNullable<Handler[K]>>;
@@ -80,7 +80,8 @@ const refuseOtherSchemes: Dispatcher.DispatcherComposeInterceptor = (dispatch) =
  * {@link MAX_REDIRECTS} hops) and, inside it, the guard that fails a hop to another scheme
  * with a {@link RedirectSchemeError}.
  */
-export function followRedirects(dispatcher: Dispatcher): Dispatcher {
+export async function followRedirects(dispatcher: Dispatcher): Promise<Dispatcher> {
+  const { interceptors } = await import('undici');
   // compose applies interceptors in order, the last outermost: the guard sees each hop's
   // response before the redirect handler acts on it.
   return dispatcher.compose(refuseOtherSchemes, interceptors.redirect({ maxRedirections: MAX_REDIRECTS }));
