@@ -5,8 +5,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { buildFromConfig, formatLockfile, isSlipwayError, lockFromConfig, parseDestination, readOciImage, resolveFromConfig, SlipwayError, updateAptFromConfig, whyFromConfig, type BuildProgress } from '../lib/index.js';
 import { FetchProgressLine } from './fetch-progress-line.js';
+
+// The build returns the memory of large, finished phases (the parsed package indices) with a
+// full collection when `gc` is exposed; the CLI owns its process, so it exposes it.
+setFlagsFromString('--expose-gc');
+(globalThis as { gc?: () => void }).gc ??= runInNewContext('gc') as () => void;
 import { renderBuildResult, renderInspect, renderResolution, renderUpdateResult, renderWhy } from './render.js';
 
 const USAGE = `Usage:

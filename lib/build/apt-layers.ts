@@ -4,7 +4,9 @@
  * layer above them (merged-/usr links, the dpkg database, what maintainer scripts would have
  * made).
  */
+import { availableParallelism } from 'node:os';
 import type { Layer } from '../core/index.js';
+import { Limiter } from '../fetch/index.js';
 import type { FsTree, LayerEntry } from '../layer/index.js';
 import { DEFAULT_LEVELS, writeLayer } from '../layer/index.js';
 import { pathFilter, type ImagePlan } from '../plan/index.js';
@@ -61,10 +63,13 @@ export async function aptLayers(plan: ImagePlan, packages: readonly LockedPackag
   const bytes = entries.map((list) => list.reduce((n, e) => n + e.size, 0));
   const order = [...history.keys()].sort((a, b) => bytes[b]! - bytes[a]! || a - b);
   const made = new Map<number, Promise<Layer>>();
+  // As many layers at once as there are compression workers (plus one being read): layers
+  // waiting for a worker would each hold buffered bytes for nothing.
+  const limiter = new Limiter(availableParallelism() + 1);
   for (const index of order) {
     made.set(
       index,
-      cachedLayer(entries[index]!, plan, ctx).then((r) => {
+      limiter.run(() => cachedLayer(entries[index]!, plan, ctx)).then((r) => {
         if (r.reused) reused++;
         ctx.onLayer?.(++done, history.length);
         return r.layer;

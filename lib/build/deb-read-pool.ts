@@ -58,7 +58,8 @@ export class DebReadPool {
     const idle = this.#idle.pop();
     if (idle) return idle;
     if (this.#all.size < this.#size) {
-      const w = new Worker(new URL('./deb-read-worker.js', import.meta.url));
+      // A small young generation: a worker's garbage is short-lived stream chunks, and every MiB counts against peak RSS.
+      const w = new Worker(new URL('./deb-read-worker.js', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
       this.#all.add(w);
       return w;
     }

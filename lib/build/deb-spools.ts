@@ -96,6 +96,11 @@ export class DebSpools {
     return Readable.from(readRange(fh, offset, size), { objectMode: false });
   }
 
+  /** rest ends the reading workers (and frees their memory) once every package is read; a later read starts them again. */
+  async rest(): Promise<void> {
+    await this.#pool.close();
+  }
+
   /** close removes the spools. */
   async close(): Promise<void> {
     await Promise.allSettled(this.#spools.values());

@@ -45,6 +45,8 @@ export interface InstalledPackageInfo {
 export async function installPackages(packages: readonly LockedPackage[], spools: DebSpools, opts: InstallOptions): Promise<InstalledSet> {
   const debs = packages.map((p) => ({ sha256: p.sha256, subject: `${p.name} ${p.version} (${p.architecture})` }));
   const contents = await readAll(debs, spools, opts);
+  // Compression comes next: the reading workers' memory (a decoder each) is better returned now.
+  await spools.rest();
   const controls = contents.map((c, i) => parseControl(c.control.control, debs[i]!.subject));
   const relationNames = (i: number, field: 'Depends' | 'Pre-Depends' | 'Provides') =>
     parseRelations(controls[i]!.get(field) ?? '', { field, lenient: true }).flatMap((g) => g.map((r) => r.name));

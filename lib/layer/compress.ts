@@ -37,7 +37,7 @@ class WorkerPool {
   }
 
   #spawn(): Worker {
-    const w = new Worker(new URL('./compress-worker.js', import.meta.url));
+    const w = new Worker(new URL('./compress-worker.js', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
     this.#live.add(w);
     // A worker that dies on its own (not discarded) gives its place to whoever waits.
     w.once('exit', () => {
