@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildAptRepo, type AptRepo, type RepoPackage } from '../../fixtures/apt-repo.js';
 import { serveRepo, type RepoServer } from '../../fixtures/apt-server.js';
-import { requireTool } from '../../fixtures/require-tool.js';
+import { makeCertificate } from '../../fixtures/ca-certificates-oracle.js';
+import { hasTool, requireTool } from '../../fixtures/require-tool.js';
 import { mustRun, runTool } from '../../fixtures/run-tool.js';
 import { parseConfigText } from '../frontend/index.js';
 import { buildImage, type BuildResult } from './build-image.js';
@@ -44,7 +45,24 @@ const HELLO: RepoPackage = {
   conffiles: ['/etc/hello.conf'],
   scripts: { postinst: '#!/bin/sh\nset -e\nexit 0\n' },
 };
-const OLDTOOL: RepoPackage = { package: 'oldtool', version: '1.0-1', architecture: 'amd64', files: [{ path: '/usr/bin/tool', body: 'old\n', mode: 0o755 }, { path: '/usr/bin/oldtool', body: 'o\n', mode: 0o755 }] };
+const OLDTOOL: RepoPackage = {
+  package: 'oldtool',
+  version: '1.0-1',
+  architecture: 'amd64',
+  files: [
+    { path: '/usr/bin/tool', body: 'old\n', mode: 0o755 },
+    { path: '/usr/bin/oldtool', body: 'o\n', mode: 0o755 },
+    // A hard link to the file newtool takes over: it keeps oldtool's bytes, as on a real system.
+    { path: '/usr/bin/tool-alias', type: 'hardlink', target: '/usr/bin/tool' },
+  ],
+};
+const NETCAT: RepoPackage = {
+  package: 'netcat',
+  version: '1.0-1',
+  architecture: 'amd64',
+  files: [{ path: '/bin/nc.openbsd', body: 'nc\n', mode: 0o755 }],
+  scripts: { postinst: '#!/bin/sh\nset -e\nupdate-alternatives --install /bin/nc nc /bin/nc.openbsd 50 \\\n  --slave /bin/netcat netcat /bin/nc.openbsd\n' },
+};
 const NEWTOOL: RepoPackage = {
   package: 'newtool',
   version: '2.0-1',
@@ -64,9 +82,14 @@ describe('apt packages into layers', () => {
   const build = async (yaml: string, out: string, cache = 'cache'): Promise<BuildResult> =>
     buildImage(parseConfigText(yaml, join(dir, 'slipway.yaml')), { output: `oci:${join(dir, out)}`, cacheDir: join(dir, cache), sourceDateEpoch: 1700000000 });
 
+  let certs: readonly [Buffer, Buffer] | undefined;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'slipway-apt-image-'));
-    repo = await buildAptRepo({ suites: [{ suite: 'bookworm', date: new Date('2026-06-01T00:00:00Z'), components: ['main'], architectures: ['amd64'], packages: [LIBGREET, HELLO, OLDTOOL, NEWTOOL, CLASH] }] });
+    certs = hasTool('openssl') ? [makeCertificate('/CN=Kept Root CA/O=Slipway Test'), makeCertificate('/CN=Dropped Root CA/O=Slipway Test')] : undefined;
+    const ca: RepoPackage[] = certs
+      ? [{ package: 'ca-certificates', version: '20250419', architecture: 'all', files: [{ path: '/usr/share/ca-certificates/test/kept.crt', body: certs[0] }, { path: '/usr/share/ca-certificates/test/dropped.crt', body: certs[1] }] }]
+      : [];
+    repo = await buildAptRepo({ suites: [{ suite: 'bookworm', date: new Date('2026-06-01T00:00:00Z'), components: ['main'], architectures: ['amd64'], packages: [LIBGREET, HELLO, OLDTOOL, NEWTOOL, CLASH, NETCAT, ...ca] }] });
     server = await serveRepo(repo.files);
     await writeFile(join(dir, 'archive.gpg'), repo.key!.binaryPublicKey);
   });
@@ -87,6 +110,7 @@ describe('apt packages into layers', () => {
     assert.equal(await readFile(join(root, 'usr/bin/hello'), 'utf8'), '#!/bin/sh\necho hello\n');
     assert.equal(await readFile(join(root, 'usr/lib/x86_64-linux-gnu/libgreet-compat.so.1'), 'utf8'), 'compat\n');
     assert.equal(await readFile(join(root, 'usr/bin/tool'), 'utf8'), 'new\n', 'newtool Replaces oldtool');
+    assert.equal(await readFile(join(root, 'usr/bin/tool-alias'), 'utf8'), 'old\n', 'the hard link keeps the bytes oldtool shipped');
     assert.equal(await readFile(join(root, 'usr/share/doc/hello/copyright'), 'utf8'), 'GPL-3+\n', 'copyright kept');
     await assert.rejects(stat(join(root, 'usr/share/doc/libgreet1/changelog.Debian.gz')));
     await assert.rejects(stat(join(root, 'usr/share/man/man1/hello.1.gz')));
@@ -121,7 +145,40 @@ describe('apt packages into layers', () => {
     const single = await build(config('layers: single\n'), 'single', 'cache-layers');
     assert.equal(single.images[0]!.layers.length, 2);
     const fresh = await build(config('layers: per-package\n'), 'per3', 'cache-fresh');
+    // The hard link whose target newtool took over became a file in oldtool's own layer.
+    assert.ok(fresh.images[0]!.layers.length === 5);
     assert.equal(fresh.digest, per.digest, 'the same digest from an empty cache');
+  });
+
+  it('puts alternatives and config files below /bin where merged /usr leads, keeping the /bin link', async (t) => {
+    const yaml = config('files:\n  - content: "#!/bin/sh\\n"\n    dest: /bin/healthcheck\n    mode: "0755"\n', 'hello, netcat');
+    await build(yaml, 'links');
+    if (!requireTool(t, 'umoci', 'dpkg')) return;
+    const bundle = join(dir, 'bundle-links');
+    mustRun('umoci', ['unpack', '--rootless', '--image', `${join(dir, 'links')}:latest`, bundle]);
+    const root = join(bundle, 'rootfs');
+    assert.equal(await readlink(join(root, 'bin')), 'usr/bin', 'a config file below /bin does not hide the link');
+    assert.equal(await readFile(join(root, 'usr/bin/healthcheck'), 'utf8'), '#!/bin/sh\n');
+    assert.equal(await readFile(join(root, 'usr/bin/hello'), 'utf8'), '#!/bin/sh\necho hello\n');
+    assert.equal(await readlink(join(root, 'usr/bin/nc')), '/etc/alternatives/nc');
+    assert.equal(await readlink(join(root, 'usr/bin/netcat')), '/etc/alternatives/netcat');
+    assert.equal(await readlink(join(root, 'etc/alternatives/nc')), '/bin/nc.openbsd');
+    assert.match(await readFile(join(root, 'var/lib/dpkg/alternatives/nc'), 'utf8'), /^auto\n\/bin\/nc\nnetcat\n\/bin\/netcat\n\n\/bin\/nc\.openbsd\n50\n\/bin\/nc\.openbsd\n\n$/);
+  });
+
+  it('leaves a certificate that paths.exclude drops out of the CA bundle and /etc/ssl/certs', async (t) => {
+    if (!requireTool(t, 'openssl', 'umoci')) return;
+    await build(config('paths:\n  exclude: [/usr/share/ca-certificates/test/dropped.crt]\n', 'ca-certificates'), 'ca');
+    const bundle = join(dir, 'bundle-ca');
+    mustRun('umoci', ['unpack', '--rootless', '--image', `${join(dir, 'ca')}:latest`, bundle]);
+    const root = join(bundle, 'rootfs');
+    const pem = (b: Buffer) => b.toString('utf8').trim();
+    const caBundle = await readFile(join(root, 'etc/ssl/certs/ca-certificates.crt'), 'utf8');
+    assert.ok(caBundle.includes(pem(certs![0])), 'the kept certificate is in the bundle');
+    assert.ok(!caBundle.includes(pem(certs![1])), 'the excluded one is not');
+    assert.equal(await readlink(join(root, 'etc/ssl/certs/kept.pem')), '/usr/share/ca-certificates/test/kept.crt');
+    await assert.rejects(readlink(join(root, 'etc/ssl/certs/dropped.pem')));
+    assert.deepEqual(await readFile(join(root, 'etc/ca-certificates.conf'), 'utf8').then((c) => c.split('\n').filter((l) => l && !l.startsWith('#'))), ['test/kept.crt']);
   });
 
   it('refuses two packages shipping one file when neither Replaces the other', async () => {

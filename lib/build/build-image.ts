@@ -35,6 +35,8 @@ import { aptLayers, type AptLayersContext } from './apt-layers.js';
 import { DebContentsCache } from './deb-contents-cache.js';
 import { DebSpools } from './deb-spools.js';
 import { LayerCache } from './layer-cache.js';
+import { resolveParents } from './merge-packages.js';
+import { linksOf } from './package-effects.js';
 import type { ScriptNote, SystemReport } from './system-inputs.js';
 import type { LockedPackage } from '../resolve/index.js';
 import { globEntries } from './glob-source.js';
@@ -113,6 +115,22 @@ export const SCRIPTS_ANNOTATION = 'dev.slipway.deb.scripts-not-reproduced';
 function packageAnnotations(packages: readonly LockedPackage[], report: SystemReport): Record<string, string> {
   const missed = report.scripts.filter((s) => s.notReproduced.length > 0).map((s) => s.package);
   return { [APT_PACKAGES_ANNOTATION]: packagesDigest(packages), ...(missed.length > 0 ? { [SCRIPTS_ANNOTATION]: missed.join(',') } : {}) };
+}
+
+/**
+ * throughPackageLinks moves the config's files to where the packages' symlinks lead: a file
+ * for /bin/tool lands at /usr/bin/tool on a merged-/usr image, as a copy into a running system
+ * would, instead of a /bin directory in an upper layer hiding the link and all it holds.
+ */
+async function throughPackageLinks(tree: FsTree, links: ReadonlyMap<string, string>): Promise<FsTree> {
+  const out = new FsTree();
+  for (const input of tree.inputs()) {
+    const path = resolveParents(input.path, links, input.origin);
+    // A directory the config declares where the packages have a symlink to one is that directory.
+    if (input.type === 'directory' && links.has(path)) continue;
+    await out.add(path === input.path ? input : { ...input, path, ...(input.type === 'hardlink' ? { linkname: resolveParents(input.linkname!, links, input.origin) } : {}) });
+  }
+  return out;
 }
 
 /** localCertificates reads the config's files under /usr/local/share/ca-certificates, which update-ca-certificates adds to the bundle. */
@@ -196,8 +214,9 @@ export async function buildImage(plan: ImagePlan, given: BuildOptions = {}): Pro
           opts.onWarning?.(w);
         }
       }
-      if (system) tree.adoptDirectories(system.tree);
-      const userLayers = await writeLayers(tree, layerHistory.length, plan, store, epoch, opts);
+      const userTree = system ? await throughPackageLinks(tree, linksOf(system.set)) : tree;
+      if (system) userTree.adoptDirectories(system.tree);
+      const userLayers = await writeLayers(userTree, layerHistory.length, plan, store, epoch, opts);
       const layers = [...(system?.layers ?? []), ...userLayers];
       const history: HistoryJson[] = [...(system?.history ?? []), ...layerHistory].map((created_by) => ({ created, created_by }));
       const config = buildImageConfig({ platform, created, runtime: runtimeConfigJson(plan.config), layers, history });

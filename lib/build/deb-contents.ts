@@ -44,6 +44,9 @@ export interface DebContents {
   readonly captured: ReadonlyMap<string, Buffer>;
 }
 
+/** MAX_CAPTURED_BYTES caps one captured file. */
+export const MAX_CAPTURED_BYTES = 1024 * 1024;
+
 /** CAPTURED says which package files the build reads itself (small, and needed for effects). */
 export function isCapturedPath(path: string): boolean {
   return (
@@ -108,7 +111,8 @@ async function readParts(src: Readable, opts: ReadDebContentsOptions, sink: Writ
         continue;
       }
       const md5 = conffiles.has(e.path) ? createHash('md5') : undefined;
-      const keep = isCapturedPath(e.path) ? ([] as Buffer[]) : undefined;
+      // Captured files are small by nature (certificates, account masters); a large one is not read for effects.
+      const keep = isCapturedPath(e.path) && e.size <= MAX_CAPTURED_BYTES ? ([] as Buffer[]) : undefined;
       const start = offset;
       for await (const chunk of e.body as AsyncIterable<Buffer>) {
         md5?.update(chunk);

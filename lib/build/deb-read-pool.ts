@@ -10,13 +10,18 @@ import type { ControlFiles, MaintainerScript } from '../deb/index.js';
 import type { DebContents } from './deb-contents.js';
 import type { DebReadRequest } from './deb-read-worker.js';
 
+interface Waiter {
+  readonly resolve: (w: Worker) => void;
+  readonly reject: (err: unknown) => void;
+}
+
 type Reply = { ok: true; contents: DebContents } | { ok: false; code: ErrorCode; message: string; hint?: string };
 
 /** DebReadPool runs package reads in worker threads. */
 export class DebReadPool {
   readonly #idle: Worker[] = [];
   readonly #all = new Set<Worker>();
-  readonly #waiting: ((w: Worker) => void)[] = [];
+  readonly #waiting: Waiter[] = [];
   readonly #size: number;
 
   constructor(size = availableParallelism()) {
@@ -26,35 +31,43 @@ export class DebReadPool {
   /** read reads the package `req.blob` into `req.spool` in a worker. */
   async read(req: DebReadRequest, signal?: AbortSignal): Promise<DebContents> {
     signal?.throwIfAborted();
-    const w = await this.#acquire();
+    const w = await this.#acquire(signal);
+    let reply: Reply;
     try {
-      const reply = await new Promise<Reply>((resolve, reject) => {
-        const onAbort = () => reject(signal!.reason);
-        signal?.addEventListener('abort', onAbort, { once: true });
-        const done = (r: Reply) => {
+      reply = await new Promise<Reply>((resolve, reject) => {
+        const cleanup = () => {
           signal?.removeEventListener('abort', onAbort);
+          w.off('message', done);
           w.off('error', fail);
+        };
+        const onAbort = () => {
+          cleanup();
+          reject(signal!.reason);
+        };
+        const done = (r: Reply) => {
+          cleanup();
           resolve(r);
         };
         const fail = (err: Error) => {
-          signal?.removeEventListener('abort', onAbort);
-          w.off('message', done);
+          cleanup();
           reject(new SlipwayError('ERR_INTERNAL', `${req.subject}: the reading worker failed: ${err.message}`, { cause: err }));
         };
+        signal?.addEventListener('abort', onAbort, { once: true });
         w.once('message', done);
         w.once('error', fail);
         w.postMessage(req);
       });
-      this.#release(w);
-      if (!reply.ok) throw new SlipwayError(reply.code, reply.message, reply.hint !== undefined ? { hint: reply.hint } : {});
-      return revive(reply.contents);
     } catch (err) {
-      if (!(err instanceof SlipwayError) || err.code === 'ERR_INTERNAL') await this.#discard(w);
+      // Aborted or broken mid-read: the worker may still be working, so it is ended, not reused.
+      await this.#discard(w);
       throw err;
     }
+    this.#release(w);
+    if (!reply.ok) throw new SlipwayError(reply.code, reply.message, reply.hint !== undefined ? { hint: reply.hint } : {});
+    return revive(reply.contents);
   }
 
-  async #acquire(): Promise<Worker> {
+  async #acquire(signal?: AbortSignal): Promise<Worker> {
     const idle = this.#idle.pop();
     if (idle) return idle;
     if (this.#all.size < this.#size) {
@@ -63,12 +76,24 @@ export class DebReadPool {
       this.#all.add(w);
       return w;
     }
-    return new Promise((resolve) => this.#waiting.push(resolve));
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = { resolve, reject };
+      this.#waiting.push(waiter);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          const i = this.#waiting.indexOf(waiter);
+          if (i >= 0) this.#waiting.splice(i, 1);
+          reject(signal.reason);
+        },
+        { once: true },
+      );
+    });
   }
 
   #release(w: Worker): void {
     const next = this.#waiting.shift();
-    if (next) next(w);
+    if (next) next.resolve(w);
     else this.#idle.push(w);
   }
 
@@ -78,11 +103,12 @@ export class DebReadPool {
     if (i >= 0) this.#idle.splice(i, 1);
     await w.terminate();
     const next = this.#waiting.shift();
-    if (next) void this.#acquire().then(next);
+    if (next) void this.#acquire().then(next.resolve, next.reject);
   }
 
-  /** close ends every worker. */
+  /** close ends every worker; reads still waiting for one fail. */
   async close(): Promise<void> {
+    for (const w of this.#waiting.splice(0)) w.reject(new SlipwayError('ERR_ABORTED', 'the build ended before this package was read'));
     await Promise.all([...this.#all].map((w) => w.terminate()));
     this.#all.clear();
     this.#idle.length = 0;

@@ -4,6 +4,7 @@
  * unpack them, and put into an FsTree at their layers; the dpkg database and what the
  * maintainer scripts would have made go into the system layer above them.
  */
+import { availableParallelism } from 'node:os';
 import { parseControl } from '../deb/index.js';
 import { FsTree, type TreeInput } from '../layer/index.js';
 import { parseRelations, satisfiesVersion, type LockedPackage } from '../resolve/index.js';
@@ -92,7 +93,8 @@ async function readAll(debs: readonly SpooledDeb[], spools: DebSpools, opts: Ins
       opts.onPackage?.(++done, debs.length);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 4, debs.length) }, worker));
+  // The read pool runs one package per core; twice that keeps it fed.
+  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 2 * availableParallelism(), debs.length) }, worker));
   return out;
 }
 

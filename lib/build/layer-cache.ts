@@ -49,7 +49,7 @@ export class LayerCache {
     } catch {
       return undefined;
     }
-    if (s.key !== key || typeof s.digest !== 'string' || !s.digest.startsWith('sha256:')) return undefined;
+    if (s.key !== key || typeof s.digest !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(s.digest) || !/^sha256:[0-9a-f]{64}$/.test(String(s.diffId))) return undefined;
     const path = join(this.#blobs, 'sha256', s.digest.slice('sha256:'.length));
     try {
       if ((await stat(path)).size !== s.size) return undefined;

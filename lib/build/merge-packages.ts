@@ -107,10 +107,12 @@ export function mergePackages(packages: readonly PackageToMerge[], opts: MergeOp
         continue;
       }
       checkRecord({ ...record, path }, where);
-      if (dirs.has(path)) throw pathConflict(path, undefined, pkg, `a directory vs a ${record.type}`);
+      if (dirs.has(path)) throw pathConflict(path, placed.get(path), pkg, `a directory vs a ${record.type}`);
       const entry: MergedEntry = { path, record, index, pkg, ...(record.type === 'hardlink' ? { linkTarget: canonicalOf.get(record.linkname!) ?? record.linkname! } : {}) };
       const other = placed.get(path);
-      if (other && !takesOver(entry, other)) continue;
+      const outcome = other ? decideShared(entry, other) : 'take';
+      if (outcome === 'share') mine.add(index);
+      if (outcome !== 'take') continue;
       if (other) installed.get(packageKey(other.pkg))!.delete(other.index);
       else order.push(path);
       placed.set(path, entry);
@@ -119,7 +121,23 @@ export function mergePackages(packages: readonly PackageToMerge[], opts: MergeOp
       else links.delete(path);
     }
   }
-  return { entries: order.map((p) => placed.get(p)!), installed, usrLinks };
+  return { entries: order.map((p) => keepHardLinkBytes(placed.get(p)!, placed)), installed, usrLinks };
+}
+
+/**
+ * keepHardLinkBytes: a hard link whose target another package took over (Replaces) keeps the
+ * bytes its own package shipped, as on a real system, where the link's inode is untouched when
+ * the target's name is replaced: it becomes a regular file with the target record's bytes.
+ */
+function keepHardLinkBytes(e: MergedEntry, placed: ReadonlyMap<string, MergedEntry>): MergedEntry {
+  if (e.record.type !== 'hardlink') return e;
+  const target = placed.get(e.linkTarget!);
+  if (target && target.pkg === e.pkg && target.record.path === e.record.linkname) return e;
+  const records = e.pkg.contents.records;
+  const index = records.findIndex((r) => r.path === e.record.linkname && r.type === 'file');
+  const file = records[index]!;
+  const { linkTarget: _t, ...rest } = e;
+  return { ...rest, index, record: { ...file, path: e.record.path } };
 }
 
 /** usrMergeLinks lists the merged-/usr links the packages need: bin, sbin and lib, and the other lib dirs when shipped. */
@@ -163,11 +181,12 @@ function keptRecords(pkg: PackageToMerge, filter: PathFilter, links: ReadonlyMap
 export function resolveParents(path: string, links: ReadonlyMap<string, string>, where: string): string {
   if (path === '/') return path;
   const base = posix.basename(path);
-  const dir = resolveFully(posix.dirname(path), links, where, 0);
+  const dir = resolveFully(posix.dirname(path), links, where, { hops: 0 });
   return dir === '/' ? `/${base}` : `${dir}/${base}`;
 }
 
-function resolveFully(path: string, links: ReadonlyMap<string, string>, where: string, hops: number): string {
+/** resolveFully follows every symlink in `path`; `budget` counts links followed in the whole lookup (the kernel allows 40). */
+function resolveFully(path: string, links: ReadonlyMap<string, string>, where: string, budget: { hops: number }): string {
   let cur = '/';
   for (const seg of path.split('/')) {
     if (seg === '') continue;
@@ -177,9 +196,9 @@ function resolveFully(path: string, links: ReadonlyMap<string, string>, where: s
       cur = next;
       continue;
     }
-    if (hops >= MAX_HOPS) throw new SlipwayError('ERR_DEB_UNSAFE', `${where}: more than ${MAX_HOPS} symlinks to follow at ${next} (a symlink loop)`);
+    if (++budget.hops > MAX_HOPS) throw new SlipwayError('ERR_DEB_UNSAFE', `${where}: more than ${MAX_HOPS} symlinks to follow at ${next} (a symlink loop or chain)`);
     // posix.normalize keeps `..` at the root at the root, as the kernel does.
-    cur = resolveFully(posix.normalize(target.startsWith('/') ? target : `${cur}/${target}`), links, where, hops + 1);
+    cur = resolveFully(posix.normalize(target.startsWith('/') ? target : `${cur}/${target}`), links, where, budget);
   }
   return cur;
 }
@@ -187,7 +206,7 @@ function resolveFully(path: string, links: ReadonlyMap<string, string>, where: s
 /** isLinkToDirectory: a symlink at `path` that names a directory (or a path not yet made, which will be one) absorbs a directory entry. */
 function isLinkToDirectory(path: string, links: ReadonlyMap<string, string>, placed: ReadonlyMap<string, MergedEntry>, where: string): boolean {
   if (!links.has(path)) return false;
-  const target = resolveFully(path, links, where, 0);
+  const target = resolveFully(path, links, where, { hops: 0 });
   const there = placed.get(target);
   if (there === undefined || there.record.type === 'directory') return true;
   throw new SlipwayError('ERR_LAYER_PATH_CONFLICT', `${where}: the package ships a directory where a symlink to ${links.get(path)} is, which does not name a directory`);
@@ -221,13 +240,20 @@ function checkLinkTarget(path: string, target: string, where: string): void {
   }
 }
 
-/** takesOver decides a path shipped twice: true when `entry` replaces `other`, false when `other` stays; else an error. */
-function takesOver(entry: MergedEntry, other: MergedEntry): boolean {
+/**
+ * decideShared decides a path shipped twice: `take` when `entry` replaces `other`, `keep` when
+ * `other` replaces it, `share` for instances of one Multi-Arch: same package shipping the same
+ * bytes (the path is in both instances' lists, as dpkg keeps it); otherwise an error.
+ */
+function decideShared(entry: MergedEntry, other: MergedEntry): 'take' | 'keep' | 'share' {
   const a = other.pkg;
   const b = entry.pkg;
-  if (replaces(b, a)) return true;
-  if (replaces(a, b)) return false;
-  if (a.name === b.name && a.multiArchSame && b.multiArchSame && sameContent(a, other.record, b, entry.record)) return false;
+  if (replaces(b, a)) return 'take';
+  if (replaces(a, b)) return 'keep';
+  if (a.name === b.name && a.multiArchSame && b.multiArchSame) {
+    if (sameContent(a, other.record, b, entry.record)) return 'share';
+    throw pathConflict(entry.path, other, b, 'Multi-Arch: same instances must ship identical files');
+  }
   throw pathConflict(entry.path, other, b, 'neither package Replaces the other');
 }
 

@@ -16,7 +16,7 @@ import { posix } from 'node:path';
 import { accountFiles, alternativesEntries, caCertificatesEntries, readAlternativeInstalls, type AlternativeInstall, type GeneratedEntry } from '../deb/index.js';
 import type { ImagePlan } from '../plan/index.js';
 import type { InstalledSet } from './install-packages.js';
-import { resolveParents } from './merge-packages.js';
+import { packageKey, resolveParents } from './merge-packages.js';
 
 /** Effects are the entries made and what each package's scripts were credited with. */
 export interface Effects {
@@ -42,8 +42,13 @@ export interface EffectsInput {
 export function packageEffects(input: EffectsInput): Effects {
   const { set, plan } = input;
   const names = new Set(set.packages.map((p) => p.locked.name));
+  // Only files that are in the image count: a path filter or a Replaces that left one out leaves it out of the effects too.
   const captured = new Map<string, Buffer>();
-  for (const p of set.packages) for (const [path, bytes] of p.merge.contents.captured) captured.set(path, bytes);
+  for (const p of set.packages) {
+    const installed = set.merged.installed.get(packageKey(p.merge)) ?? new Set<number>();
+    const paths = new Set(p.merge.contents.records.filter((r, i) => installed.has(i) && r.type === 'file').map((r) => r.path));
+    for (const [path, bytes] of p.merge.contents.captured) if (paths.has(path)) captured.set(path, bytes);
+  }
   const reproduced = new Map<string, string[]>();
   const credit = (pkg: string, what: string) => reproduced.set(pkg, [...(reproduced.get(pkg) ?? []), what]);
   const entries: GeneratedEntry[] = [];
@@ -105,7 +110,10 @@ export function packageEffects(input: EffectsInput): Effects {
     entries.push(file('/var/lib/dpkg/diversions', Buffer.from('/bin/sh\n/bin/sh.distrib\ndash\n/usr/share/man/man1/sh.1.gz\n/usr/share/man/man1/sh.distrib.1.gz\ndash\n')));
     credit('dash', 'dpkg-divert /bin/sh');
   }
-  return { entries: dropExisting(entries, exists), reproduced, unread, notes };
+  // Links and files below /bin, /lib, ... land where the image's symlinks lead (merged /usr), as a script writing there would.
+  const links = linksOf(set);
+  const placed = entries.map((e) => ({ ...e, path: resolveParents(posix.normalize(e.path), links, `maintainer-script effects: ${e.path}`) }));
+  return { entries: dropExisting(placed, exists), reproduced, unread, notes };
 }
 
 /** baseFilesEntries: what base-files' postinst makes on a first configure. */
@@ -138,11 +146,17 @@ function dropExisting(entries: readonly GeneratedEntry[], exists: (p: string) =>
   return entries.filter((e) => e.type === 'file' || !exists(e.path));
 }
 
-/** existsIn tells whether a path is in the merged packages, following their symlinks. */
-function existsIn(set: InstalledSet): (path: string) => boolean {
+/** linksOf maps every symlink of the merged packages (merged-/usr links included) to its target. */
+export function linksOf(set: InstalledSet): Map<string, string> {
   const links = new Map<string, string>();
   for (const l of set.merged.usrLinks) links.set(l.path, l.linkname);
   for (const e of set.merged.entries) if (e.record.type === 'symlink') links.set(e.path, e.record.linkname!);
+  return links;
+}
+
+/** existsIn tells whether a path is in the merged packages, following their symlinks. */
+function existsIn(set: InstalledSet): (path: string) => boolean {
+  const links = linksOf(set);
   return (path) => {
     try {
       let p = resolveParents(posix.normalize(path), links, path);

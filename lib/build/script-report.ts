@@ -52,8 +52,8 @@ const BOILERPLATE = [
   /^#/, /^$/, /^set -[a-z]+$/, /^exit 0$/, /^exit 1$/, /^case "?\$1"? in$/, /^;;$/, /^esac$/, /^fi$/, /^\*\)$/, /^[a-z-]+(\|[a-z-]+)*\)$/,
   /^if \[ "\$1" = "?[a-z-]+"? \]( (\|\||&&) \[ "\$1" = "?[a-z-]+"? \])*(;)? ?(then)?$/, /^then$/, /^else$/, /^echo .*(unknown|called).*>&2$/, /^:$/, /^true$/,
   /^\(?[a-z|-]+\)$/, /^[a-z_][a-z0-9_]*\(\) ?\{?$/, /^[{}]$/,
-  // update-alternatives calls are read by readAlternativeInstalls; what it could not read is reported from there.
-  /^update-alternatives /, /^[a-z_][a-z0-9_]*$/,
+  // --install calls are read by readAlternativeInstalls (what it could not read is reported from there); --remove cleans up after upgrades.
+  /^update-alternatives (--quiet )?--(install|remove|remove-all) /,
 ];
 
 /** Commands whose work an image does not need: byte-compiling, services, caches rebuilt at run time. */

@@ -54,6 +54,7 @@ export const errorCodes = {
   ERR_FETCH_OFFLINE: { summary: 'Offline mode: the file is not in the cache and the network may not be used.', exitCode: 1, transient: false },
   ERR_FETCH_TOO_LARGE: { summary: 'A download is larger than its expected size or than slipway accepts for its kind of file.', exitCode: 1, transient: false },
   ERR_CACHE_CORRUPT: { summary: 'A file in slipway\'s cache is damaged (not what slipway wrote); the message names it: remove it and run again.', exitCode: 1, transient: false },
+  ERR_CACHE_IO: { summary: 'The cache directory could not be written or read (disk full, permissions, I/O error); the message names the package or file.', exitCode: 1, transient: false },
   ERR_OUTPUT_DESTINATION: { summary: 'The output destination is not of a known form (oci:DIR[:REF], oci-archive:FILE[:REF], docker-archive:FILE[:REF]).', exitCode: 2, transient: false },
   ERR_OUTPUT_WRITE: { summary: 'Writing the output image failed; nothing half-written was left behind.', exitCode: 1, transient: false },
   ERR_OCI_NOT_FOUND: { summary: 'The image, reference or blob to read does not exist.', exitCode: 1, transient: false },

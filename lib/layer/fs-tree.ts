@@ -124,6 +124,14 @@ export class FsTree {
     this.#nodes.set(input.path, { ...input, implicit: false });
   }
 
+  /** inputs lists what was added (soft directories included, bare implicit parents not), in path order. */
+  inputs(): TreeInput[] {
+    return [...this.#nodes.values()]
+      .filter((n) => !n.implicit || n.soft)
+      .sort((a, b) => comparePaths(a.path, b.path))
+      .map(({ implicit: _i, ...input }) => input);
+  }
+
   /** layers is the sorted list of layer indices that have at least one entry. */
   layers(): number[] {
     return [...new Set([...this.#nodes.values()].filter((n) => !n.implicit).map((n) => n.layer))].sort((a, b) => a - b);

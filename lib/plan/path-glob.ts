@@ -29,7 +29,12 @@ export function compilePathGlob(pattern: string): PathGlob {
     }
     source += `/${segmentSource(seg)}`;
   }
-  const re = new RegExp(`${source}$`, 'u');
+  let re: RegExp;
+  try {
+    re = new RegExp(`${source}$`, 'u');
+  } catch {
+    throw new PathGlobProblem('is not a valid pattern (check brackets and braces)');
+  }
   return { pattern, matches: (path) => re.test(path) };
 }
 
@@ -51,7 +56,7 @@ function segmentSource(seg: string): string {
       if (end < 0) throw new PathGlobProblem(`"{" at ${i + 1} of "${seg}" is not closed`);
       out += `(?:${seg.slice(i + 1, end).split(',').map(segmentSource).join('|')})`;
       i = end;
-    } else out += c.replace(/[.+^$()|\\\]]/g, '\\$&');
+    } else out += c.replace(/[.+^$()|\\\]{}]/g, '\\$&');
   }
   return out;
 }
