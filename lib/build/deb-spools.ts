@@ -4,11 +4,11 @@
  * when a layer that is not cached needs its bytes. Spools live in a temporary directory of
  * the cache and are removed by {@link DebSpools.close}.
  */
-import { mkdir, mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { parseDigest, SlipwayError } from '../core/index.js';
-import type { ContentStore } from '../fetch/index.js';
+import { STALE_TEMP_AGE_MS, type ContentStore } from '../fetch/index.js';
 import type { DebContents } from './deb-contents.js';
 import { DebReadPool } from './deb-read-pool.js';
 import type { DebContentsCache } from './deb-contents-cache.js';
@@ -50,7 +50,9 @@ export class DebSpools {
   }
 
   #tmpDir(): Promise<string> {
-    this.#dir ??= mkdir(this.#tmpRoot, { recursive: true }).then(() => mkdtemp(join(this.#tmpRoot, 'spool-')));
+    this.#dir ??= mkdir(this.#tmpRoot, { recursive: true })
+      .then(() => sweepStaleSpools(this.#tmpRoot))
+      .then(() => mkdtemp(join(this.#tmpRoot, 'spool-')));
     return this.#dir;
   }
 
@@ -124,5 +126,16 @@ async function* readRange(fh: FileHandle, offset: number, size: number): AsyncGe
     if (bytesRead !== n) throw new Error(`internal: spool ended early at ${at + bytesRead} of ${end}`);
     at += n;
     yield buf;
+  }
+}
+
+/** sweepStaleSpools removes spool directories a killed build left behind (older than a day: a running build's are young). */
+async function sweepStaleSpools(root: string): Promise<void> {
+  const names = await readdir(root).catch(() => [] as string[]);
+  const now = Date.now();
+  for (const name of names.filter((n) => n.startsWith('spool-'))) {
+    const path = join(root, name);
+    const info = await stat(path).catch(() => undefined);
+    if (info && now - info.mtimeMs > STALE_TEMP_AGE_MS) await rm(path, { recursive: true, force: true });
   }
 }
