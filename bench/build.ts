@@ -24,6 +24,7 @@ import { join } from 'node:path';
 import { hasTool } from '../fixtures/require-tool.js';
 import { parseDigest } from '../lib/core/index.js';
 import { ContentStore } from '../lib/fetch/index.js';
+import { DEFAULT_LEVELS } from '../lib/layer/index.js';
 import type { CodecFloorResult } from './build-codec-floor.js';
 import { archivedPackages, hostMirrorLines, runCodecFloor, runMmdebstrap, runSlipway, SLIPWAY_CLI, type Measured, type SlipwayRun } from './build-runs.js';
 import { median } from './stats.js';
@@ -235,7 +236,7 @@ function printImage(r: ImageResult): void {
   }
   const fm = (k: 'decompressMs' | 'compressMs' | 'decompressCpuMs' | 'compressCpuMs') => (median(f.map((x) => x[k])) / 1000).toFixed(2);
   const members = Object.entries(f[0]!.members).map(([m, n]) => `${n} ${m}`).join(', ');
-  console.log(`    codec floor = decompress ${fm('decompressMs')} s (${fm('decompressCpuMs')} s CPU; ${members}) + gzip -6 ${fm('compressMs')} s (${fm('compressCpuMs')} s CPU, ${mib(median(f.map((x) => x.gzipBytes)))} MiB out)`);
+  console.log(`    codec floor = decompress ${fm('decompressMs')} s (${fm('decompressCpuMs')} s CPU; ${members}) + gzip -${DEFAULT_LEVELS.gzip} ${fm('compressMs')} s (${fm('compressCpuMs')} s CPU, ${mib(median(f.map((x) => x.gzipBytes)))} MiB out)`);
   const rows: [string, number, number, string][] = [
     ['cold ≤ 0.5× mmdebstrap cold', med('slipway cold'), TARGETS.coldToMm * med('mmdebstrap cold'), 's'],
     ['warm ≤ 1/3× mmdebstrap warm', med('slipway warm packages'), TARGETS.warmToMm * med('mmdebstrap warm'), 's'],
