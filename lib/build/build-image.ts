@@ -189,8 +189,6 @@ export async function buildImage(plan: ImagePlan, given: BuildOptions = {}): Pro
       opts.onWarning?.(w);
     },
   });
-  // The package indices of the resolution are garbage now; give their memory back before packages are read.
-  collectGarbage();
   const cacheRoot = resolve(opts.cacheDir ?? defaultCacheDir());
   const spools = new DebSpools(store, new DebContentsCache(cacheRoot), join(cacheRoot, 'tmp'), opts.signal);
   const created = rfc3339(epoch);
@@ -244,16 +242,6 @@ export async function buildImage(plan: ImagePlan, given: BuildOptions = {}): Pro
     warnings,
     packages: packageReports,
   };
-}
-
-/**
- * collectGarbage runs a full collection when the host process exposes `gc` (the CLI does): the
- * parsed package indices (100+ MiB) die at the end of resolution, and V8 would otherwise keep
- * them through the package phase, where little is allocated on the main thread.
- */
-export function collectGarbage(): void {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (typeof gc === 'function') gc();
 }
 
 function manyListeners(signal: AbortSignal): AbortSignal {

@@ -50,6 +50,8 @@ export class DebSpools {
   }
 
   #tmpDir(): Promise<string> {
+    // The first package to read starts the workers: the resolution's indices are garbage by now, and are collected first.
+    if (this.#dir === undefined) collectGarbage();
     this.#dir ??= mkdir(this.#tmpRoot, { recursive: true })
       .then(() => sweepStaleSpools(this.#tmpRoot))
       .then(() => mkdtemp(join(this.#tmpRoot, 'spool-')));
@@ -138,4 +140,15 @@ async function sweepStaleSpools(root: string): Promise<void> {
     const info = await stat(path).catch(() => undefined);
     if (info && now - info.mtimeMs > STALE_TEMP_AGE_MS) await rm(path, { recursive: true, force: true });
   }
+}
+
+/**
+ * collectGarbage runs a full collection when the host process exposes `gc` (the CLI does): the
+ * parsed package indices (100+ MiB) die at the end of resolution, and V8 would otherwise keep
+ * them through the package phase, where the main thread allocates little. Only builds that
+ * read packages pay for it; a rebuild from the cache does not.
+ */
+function collectGarbage(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (typeof gc === 'function') gc();
 }
