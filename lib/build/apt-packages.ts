@@ -6,7 +6,9 @@
  */
 import { releaseBaseUrl, type AptRepository } from '../apt/index.js';
 import { parseDigest, sha256Digest, SlipwayError } from '../core/index.js';
-import { redactUrl } from '../fetch/index.js';
+import { defaultCacheDir, redactUrl } from '../fetch/index.js';
+import { resolve } from 'node:path';
+import { ResolutionCache } from './resolution-cache.js';
 import { formatPlatform, type ImagePlan, type Platform } from '../plan/index.js';
 import { describeRequestChange, type LockedPackage, type Lockfile } from '../resolve/index.js';
 import { openAptSession, type AptUpdateOptions } from './apt-session.js';
@@ -67,7 +69,8 @@ export async function aptPackagesForBuild(plan: ImagePlan, platforms: readonly P
       if (plan.file === undefined) throw new SlipwayError('ERR_LOCK_MISSING', 'a locked build needs a config file, beside which the lockfile lies', { hint: 'build from a config file' });
       lock = await lockedPackages(plan, session.repos, names, lockfilePath(plan.file));
     } else {
-      lock = (await resolveInSession(plan, session)).lockfile;
+      // A rebuild over unchanged repositories takes its resolution from the cache, without loading the indices.
+      lock = (await resolveInSession(plan, session, new ResolutionCache(resolve(opts.cacheDir ?? defaultCacheDir())))).lockfile;
     }
     const byPlatform = new Map<string, readonly LockedPackage[]>();
     const jobs: Promise<unknown>[] = [];

@@ -21,6 +21,7 @@ import {
   type Resolution,
 } from '../resolve/index.js';
 import { openAptSession, type AptSession, type AptUpdateOptions } from './apt-session.js';
+import { resolutionKey, type ResolutionCache } from './resolution-cache.js';
 
 
 /** AptResolveResult is a resolution of every platform and its lockfile. */
@@ -101,10 +102,18 @@ export async function resolveApt(plan: ImagePlan, opts: AptUpdateOptions = {}): 
   }
 }
 
-/** resolveInSession is {@link resolveApt} over an open session (whose fetcher the caller may go on using). */
-export async function resolveInSession(plan: ImagePlan, session: AptSession): Promise<AptResolveResult> {
+/**
+ * resolveInSession is {@link resolveApt} over an open session (whose fetcher the caller may go
+ * on using). With `cache`, a resolution of the same request over the same verified Releases and
+ * indices is taken from it without loading any index (then `resolutions` is empty).
+ */
+export async function resolveInSession(plan: ImagePlan, session: AptSession, cache?: ResolutionCache): Promise<AptResolveResult> {
   const apt = plan.apt!;
   const snapshot = await session.update();
+  const request = await lockRequestOf(plan, session.repos, session.platforms.map(formatPlatform));
+  const key = cache ? resolutionKey(request, session.archs, snapshot.indices) : undefined;
+  const hit = key !== undefined ? await cache!.get(key, request) : undefined;
+  if (hit) return { lockfile: hit, resolutions: [], warnings: session.warnings };
   const requests = apt.packages.map((p) => (p.version === undefined ? { name: p.name } : { name: p.name, version: p.version }));
   const resolutions: Resolution[] = [];
   for (const [i, p] of session.platforms.entries()) {
@@ -117,13 +126,13 @@ export async function resolveInSession(plan: ImagePlan, session: AptSession): Pr
       throw err;
     }
   }
-  const request = await lockRequestOf(plan, session.repos, session.platforms.map(formatPlatform));
   const lockfile: Lockfile = {
     lockfileVersion: LOCKFILE_VERSION,
     inputs: sha256Digest(JSON.stringify(request)),
     request,
     platforms: resolutions.map((r, i) => ({ platform: formatPlatform(session.platforms[i]!), architecture: r.architecture, packages: r.packages.map((p) => lockedPackage(p.record)) })),
   };
+  if (key !== undefined) await cache!.put(key, lockfile);
   return { lockfile, resolutions, warnings: session.warnings };
 }
 
