@@ -2,7 +2,7 @@
  * The apt packages of a build: from the lockfile beside the config (`--locked`: nothing is
  * resolved, and a config that asks for something the lock does not say fails), or resolved
  * afresh; then every .deb fetched by the size and SHA256 the lock (or index) names, into the
- * cache. Turning the .debs into layers is the next step of the pipeline (issue 6).
+ * cache; apt-layers.ts turns them into layers.
  */
 import { releaseBaseUrl, type AptRepository } from '../apt/index.js';
 import { parseDigest, sha256Digest, SlipwayError } from '../core/index.js';

@@ -36,7 +36,6 @@ import { DebContentsCache } from './deb-contents-cache.js';
 import { DebSpools } from './deb-spools.js';
 import { LayerCache } from './layer-cache.js';
 import { resolveParents } from './merge-packages.js';
-import { linksOf } from './package-effects.js';
 import type { ScriptNote, SystemReport } from './system-inputs.js';
 import type { LockedPackage } from '../resolve/index.js';
 import { globEntries } from './glob-source.js';
@@ -136,13 +135,11 @@ async function throughPackageLinks(tree: FsTree, links: ReadonlyMap<string, stri
 /** localCertificates reads the config's files under /usr/local/share/ca-certificates, which update-ca-certificates adds to the bundle. */
 async function localCertificates(tree: FsTree): Promise<{ path: string; content: Buffer }[]> {
   const out: { path: string; content: Buffer }[] = [];
-  for (const layer of tree.layers()) {
-    for (const e of tree.layerEntries(layer)) {
-      if (e.type !== 'file' || !e.open || !/^\/usr\/local\/share\/ca-certificates\/.+\.crt$/.test(e.path)) continue;
-      const chunks: Buffer[] = [];
-      for await (const c of await e.open()) chunks.push(c as Buffer);
-      out.push({ path: e.path, content: Buffer.concat(chunks) });
-    }
+  for (const e of tree.inputs()) {
+    if (e.type !== 'file' || !e.open || !/^\/usr\/local\/share\/ca-certificates\/.+\.crt$/.test(e.path)) continue;
+    const chunks: Buffer[] = [];
+    for await (const c of await e.open()) chunks.push(c as Buffer);
+    out.push({ path: e.path, content: Buffer.concat(chunks) });
   }
   return out;
 }
@@ -212,7 +209,7 @@ export async function buildImage(plan: ImagePlan, given: BuildOptions = {}): Pro
           opts.onWarning?.(w);
         }
       }
-      const userTree = system ? await throughPackageLinks(tree, linksOf(system.set)) : tree;
+      const userTree = system ? await throughPackageLinks(tree, system.set.merged.links) : tree;
       if (system) userTree.adoptDirectories(system.tree);
       const userLayers = await writeLayers(userTree, layerHistory.length, plan, store, epoch, opts);
       const layers = [...(system?.layers ?? []), ...userLayers];

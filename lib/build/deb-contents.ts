@@ -142,6 +142,12 @@ function recordOf(e: DebEntry): DebRecord {
   };
 }
 
+/** readMd5sumsLine reads one line of deb-md5sums(5), `<md5>  <path without the leading slash>`, as an absolute path and a lower-case MD5. */
+export function readMd5sumsLine(line: string): { readonly md5: string; readonly path: string } | undefined {
+  const m = /^([0-9a-fA-F]{32}) [ *]?(.+)$/.exec(line);
+  return m ? { md5: m[1]!.toLowerCase(), path: `/${m[2]}` } : undefined;
+}
+
 /** conffilePaths reads deb-conffiles(5): one absolute path per line, optionally after flags. */
 export function conffilePaths(text: string | undefined): Set<string> {
   const out = new Set<string>();

@@ -39,8 +39,6 @@ export class DebSpools {
   #dir: Promise<string> | undefined;
   readonly #spools = new Map<string, Promise<Spool>>();
   readonly #pool = new DebReadPool();
-  /** reads counts the .debs decompressed by this build (for the summary and tests). */
-  reads = 0;
 
   constructor(store: ContentStore, cache: DebContentsCache, tmpRoot: string, signal?: AbortSignal) {
     this.#store = store;
@@ -69,7 +67,6 @@ export class DebSpools {
   async #read(deb: SpooledDeb): Promise<{ contents: DebContents; spool: Spool }> {
     const path = join(await this.#tmpDir(), deb.sha256);
     const digest = parseDigest(`sha256:${deb.sha256}`);
-    this.reads++;
     let contents: DebContents;
     try {
       contents = await this.#pool.read({ blob: this.#store.path(digest), sha256: deb.sha256, subject: deb.subject, spool: path }, this.#signal);

@@ -7,7 +7,7 @@
 import { dpkgDatabaseFiles, dpkgListPaths, type DatabaseForm, type InstalledPackage } from '../deb/index.js';
 import type { TreeInput } from '../layer/index.js';
 import { textFile } from './account-entries.js';
-import { conffilePaths } from './deb-contents.js';
+import { conffilePaths, readMd5sumsLine } from './deb-contents.js';
 import type { InstalledSet } from './install-packages.js';
 import { packageKey } from './merge-packages.js';
 
@@ -42,8 +42,8 @@ function keptMd5sums(text: string, files: ReadonlySet<string>): string {
   return text
     .split('\n')
     .filter((line) => {
-      const m = /^[0-9a-fA-F]{32} [ *]?(.*)$/.exec(line);
-      return m !== null && files.has(`/${m[1]}`);
+      const entry = readMd5sumsLine(line);
+      return entry !== undefined && files.has(entry.path);
     })
     .map((line) => `${line}\n`)
     .join('');

@@ -19,8 +19,6 @@ export interface InstallOptions {
   readonly layers: LayerStrategy;
   readonly filter: PathFilter;
   readonly mergedUsr: boolean;
-  /** Packages read at once (each decompresses on its own). */
-  readonly concurrency?: number;
   readonly onPackage?: (done: number, total: number) => void;
 }
 
@@ -94,7 +92,7 @@ async function readAll(debs: readonly SpooledDeb[], spools: DebSpools, opts: Ins
     }
   };
   // The read pool runs one package per core; twice that keeps it fed.
-  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 2 * availableParallelism(), debs.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(2 * availableParallelism(), debs.length) }, worker));
   return out;
 }
 

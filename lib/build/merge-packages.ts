@@ -17,7 +17,7 @@
  */
 import { posix } from 'node:path';
 import { SlipwayError } from '../core/index.js';
-import type { DebRecord, DebContents } from './deb-contents.js';
+import { readMd5sumsLine, type DebRecord, type DebContents } from './deb-contents.js';
 import type { PathFilter } from '../plan/index.js';
 
 /** ReplacesRelation is one entry of a Replaces field. */
@@ -58,6 +58,8 @@ export interface MergedImage {
   readonly installed: ReadonlyMap<string, ReadonlySet<number>>;
   /** Paths merged /usr adds as links (`/bin` → `usr/bin`), sorted. */
   readonly usrLinks: readonly { readonly path: string; readonly linkname: string }[];
+  /** Every symlink of the merged image (merged-/usr links included) by its canonical path, with its target. */
+  readonly links: ReadonlyMap<string, string>;
 }
 
 /** MergeOptions: merged /usr or not, and which paths are kept. */
@@ -121,7 +123,7 @@ export function mergePackages(packages: readonly PackageToMerge[], opts: MergeOp
       else links.delete(path);
     }
   }
-  return { entries: order.map((p) => keepHardLinkBytes(placed.get(p)!, placed)), installed, usrLinks };
+  return { entries: order.map((p) => keepHardLinkBytes(placed.get(p)!, placed)), installed, usrLinks, links };
 }
 
 /**
@@ -183,6 +185,11 @@ export function resolveParents(path: string, links: ReadonlyMap<string, string>,
   const base = posix.basename(path);
   const dir = resolveFully(posix.dirname(path), links, where, { hops: 0 });
   return dir === '/' ? `/${base}` : `${dir}/${base}`;
+}
+
+/** resolvePath follows every symlink in `path`, the last component's too, staying inside the root (ERR_DEB_UNSAFE past 40 links). */
+export function resolvePath(path: string, links: ReadonlyMap<string, string>, where: string): string {
+  return resolveFully(posix.normalize(path), links, where, { hops: 0 });
 }
 
 /** resolveFully follows every symlink in `path`; `budget` counts links followed in the whole lookup (the kernel allows 40). */
@@ -270,10 +277,9 @@ function sameContent(a: PackageToMerge, ra: DebRecord, b: PackageToMerge, rb: De
 }
 
 function md5sumOf(md5sums: string | undefined, path: string): string | undefined {
-  const rel = path.slice(1);
   for (const line of (md5sums ?? '').split('\n')) {
-    const m = /^([0-9a-f]{32}) [ *]?(.*)$/.exec(line);
-    if (m && m[2] === rel) return m[1];
+    const entry = readMd5sumsLine(line);
+    if (entry?.path === path) return entry.md5;
   }
   return undefined;
 }

@@ -16,7 +16,7 @@ import { posix } from 'node:path';
 import { accountFiles, alternativesEntries, caCertificatesEntries, readAlternativeInstalls, type AlternativeInstall, type GeneratedEntry } from '../deb/index.js';
 import type { ImagePlan } from '../plan/index.js';
 import type { InstalledSet } from './install-packages.js';
-import { packageKey, resolveParents } from './merge-packages.js';
+import { packageKey, resolveParents, resolvePath } from './merge-packages.js';
 
 /** Effects are the entries made and what each package's scripts were credited with. */
 export interface Effects {
@@ -111,8 +111,7 @@ export function packageEffects(input: EffectsInput): Effects {
     credit('dash', 'dpkg-divert /bin/sh');
   }
   // Links and files below /bin, /lib, ... land where the image's symlinks lead (merged /usr), as a script writing there would.
-  const links = linksOf(set);
-  const placed = entries.map((e) => ({ ...e, path: resolveParents(posix.normalize(e.path), links, `maintainer-script effects: ${e.path}`) }));
+  const placed = entries.map((e) => ({ ...e, path: resolveParents(posix.normalize(e.path), set.merged.links, `maintainer-script effects: ${e.path}`) }));
   return { entries: dropExisting(placed, exists), reproduced, unread, notes };
 }
 
@@ -146,26 +145,11 @@ function dropExisting(entries: readonly GeneratedEntry[], exists: (p: string) =>
   return entries.filter((e) => e.type === 'file' || !exists(e.path));
 }
 
-/** linksOf maps every symlink of the merged packages (merged-/usr links included) to its target. */
-export function linksOf(set: InstalledSet): Map<string, string> {
-  const links = new Map<string, string>();
-  for (const l of set.merged.usrLinks) links.set(l.path, l.linkname);
-  for (const e of set.merged.entries) if (e.record.type === 'symlink') links.set(e.path, e.record.linkname!);
-  return links;
-}
-
 /** existsIn tells whether a path is in the merged packages, following their symlinks. */
 function existsIn(set: InstalledSet): (path: string) => boolean {
-  const links = linksOf(set);
   return (path) => {
     try {
-      let p = resolveParents(posix.normalize(path), links, path);
-      for (let hops = 0; hops < 40 && links.has(p); hops++) {
-        const t = links.get(p)!;
-        p = resolveParents(posix.normalize(t.startsWith('/') ? t : `${p.slice(0, p.lastIndexOf('/'))}/${t}`), links, path);
-        p = p.replace(/\/+$/, '') || '/';
-      }
-      return set.tree.get(p) !== undefined || links.has(p);
+      return set.tree.get(resolvePath(path, set.merged.links, path)) !== undefined;
     } catch {
       return false;
     }
